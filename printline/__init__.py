@@ -1,0 +1,1 @@
+"""Application shell of Printline: settings, clock, logging and the `printline` command."""

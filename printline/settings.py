@@ -1,0 +1,69 @@
+"""The one settings object, read from `PRINTLINE_*` environment variables in one place.
+
+Built once at start-up (``Settings()``) and passed down; nothing else reads the environment.
+Defaults are the embedded ones a laptop can run with: SQLite, local files and a file-based
+Celery transport, all under ``var/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_VAR_DIR = Path("var")
+
+
+class Settings(BaseSettings):
+    """Everything that differs between a laptop, CI and production."""
+
+    model_config = SettingsConfigDict(env_prefix="PRINTLINE_", extra="ignore", frozen=True)
+
+    var_dir: Path = Field(DEFAULT_VAR_DIR, description="Working folder for the embedded defaults.")
+    database_url: str = Field("", description="SQLAlchemy URL; empty means SQLite under var/.")
+    broker_url: str = Field("", description="Celery broker; empty means a file transport under var/.")
+    redis_url: str = Field("", description="Redis for progress and rate limits; empty means in-process.")
+    storage_url: str = Field("", description="file:///path or s3://bucket/prefix; empty means var/storage.")
+    s3_endpoint_url: str = Field("", description="S3 endpoint for non-AWS S3 (moto, MinIO).")
+    s3_region: str = Field("eu-central-1", description="S3 region.")
+    s3_multipart_threshold: int = Field(16 * 1024 * 1024, description="Bytes above which S3 uploads go multipart.")
+    presign_seconds: int = Field(300, description="Lifetime of presigned download URLs.")
+    api_host: str = Field("127.0.0.1")
+    api_port: int = Field(8000)
+    api_threads: int = Field(8)
+    max_upload_bytes: int = Field(200 * 1024 * 1024, description="Largest accepted upload body.")
+    max_pixels: int = Field(100_000_000, description="Largest accepted image, in pixels.")
+    rate_limit_per_minute: int = Field(600, description="Requests per key and minute; 0 turns limiting off.")
+    queue: str = Field("printline.render", description="Name of the render queue.")
+    catalogue_dir: Path | None = Field(None, description="Catalogue data folder; empty means the packaged one.")
+    worker_concurrency: int = Field(1)
+    task_time_limit: int = Field(900, description="Hard limit of one render task, seconds.")
+    log_level: str = Field("INFO")
+    log_json: bool = Field(False, description="Log JSON lines (production) instead of console lines.")
+
+    @field_validator("var_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.var_dir / 'printline.sqlite'}"
+
+    @property
+    def effective_broker_url(self) -> str:
+        return self.broker_url or "filesystem://"
+
+    @property
+    def effective_storage_url(self) -> str:
+        return self.storage_url or (self.var_dir / "storage").as_uri()
+
+    @property
+    def broker_folder(self) -> Path:
+        """Folder of the embedded file transport (used only when no broker URL is set)."""
+        return self.var_dir / "broker"
+
+    @property
+    def embedded(self) -> bool:
+        return not self.broker_url

@@ -1,0 +1,47 @@
+"""Preflight findings and the verdict, in one format for the render report and the PDF preflight."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Severity(StrEnum):
+    info = "info"
+    warn = "warn"
+    fail = "fail"
+
+
+class Verdict(StrEnum):
+    ok = "ok"
+    warn = "warn"
+    fail = "fail"
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    en: str
+    de: str
+
+
+class Finding(BaseModel):
+    """One thing preflight measured: a code, how bad, the value, the product's threshold, and why."""
+
+    model_config = ConfigDict(frozen=True)
+    code: str
+    severity: Severity
+    measured: float | str | None = None
+    threshold: float | str | None = None
+    message: Message
+
+
+def verdict(findings: Iterable[Finding]) -> Verdict:
+    """fail if any finding fails, warn if any warns, else ok."""
+    severities = {f.severity for f in findings}
+    if Severity.fail in severities:
+        return Verdict.fail
+    if Severity.warn in severities:
+        return Verdict.warn
+    return Verdict.ok
