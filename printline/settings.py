@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     catalogue_dir: Path | None = Field(None, description="Catalogue data folder; empty means the packaged one.")
     worker_concurrency: int = Field(1)
     task_time_limit: int = Field(900, description="Hard limit of one render task, seconds.")
+    auto_approve: bool = Field(True, description="Approve jobs whose preflight verdict is ok without QA.")
+    max_attempts: int = Field(3, description="Render attempts before a job fails for good.")
     log_level: str = Field("INFO")
     log_json: bool = Field(False, description="Log JSON lines (production) instead of console lines.")
 

@@ -1,0 +1,1 @@
+"""Celery glue: tasks get a job id, load what they need, call render → printfiles → storage, record."""

@@ -134,3 +134,133 @@ def s3_bucket(moto_endpoint: str) -> str:
 def photo(tmp_path: Path) -> Path:
     """A small sRGB JPEG photo made on the fly (600 x 800, portrait)."""
     return imagegen.photo_jpeg(tmp_path / "photo.jpg", 600, 800)
+
+
+# -- storage backends (brief S) ---------------------------------------------------------------
+
+TEST_MULTIPART_THRESHOLD = 5 * 1024 * 1024  # S3's and moto's smallest part, so big-file tests stay small
+
+
+@pytest.fixture
+def local_storage(tmp_path: Path):
+    """A LocalStorage on a fresh folder (`file://` URL through the factory)."""
+    from storage import open_storage
+
+    return open_storage((tmp_path / "blobs").as_uri())
+
+
+@pytest.fixture
+def s3_storage(moto_endpoint: str, s3_bucket: str):
+    """An S3Storage on a fresh moto bucket under prefix `t`, multipart above 5 MiB."""
+    from storage import open_storage
+
+    return open_storage(f"s3://{s3_bucket}/t", endpoint_url=moto_endpoint, region="eu-central-1",
+                        multipart_threshold=TEST_MULTIPART_THRESHOLD)
+
+
+# ---------------------------------------------------------------- database, services, API client
+
+class RecordingQueue:
+    """Stands in for the broker in API tests: remembers what would have been sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def send(self, job_id: str) -> None:
+        self.sent.append(job_id)
+
+    def check(self) -> None:
+        return None
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres_url(postgres_url: str) -> str:
+    from orders.db.migrate import upgrade
+
+    upgrade(postgres_url)
+    return postgres_url
+
+
+def _truncate(url: str) -> None:
+    from sqlalchemy import text
+
+    from orders.db.models import Base
+    from orders.db.session import make_engine
+
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path: Path) -> str:
+    """The same tests on SQLite (embedded default) and PostgreSQL (full stack), migrated by Alembic."""
+    if request.param == "sqlite":
+        from orders.db.migrate import upgrade
+
+        url = f"sqlite:///{tmp_path / 'printline.sqlite'}"
+        upgrade(url)
+        return url
+    url = request.getfixturevalue("migrated_postgres_url")
+    _truncate(url)
+    return url
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str):
+    from printline.settings import Settings
+
+    return Settings(var_dir=tmp_path / "var", database_url=database_url, rate_limit_per_minute=0)
+
+
+@pytest.fixture
+def services(settings):
+    from printline.services import build_services
+
+    svc = build_services(settings, queue=RecordingQueue())
+    yield svc
+    svc.engine.dispose()
+
+
+@pytest.fixture
+def app(services):
+    from api.app import create_app
+
+    return create_app(services)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def keys(services) -> dict[tuple[str, str], dict[str, str]]:
+    """Authorization headers for every (brand, role)."""
+    from datetime import UTC, datetime
+
+    from api.keys import ROLES, create_key
+
+    out = {}
+    for brand in ("myposter", "kartenliebe"):
+        for role in ROLES:
+            secret = create_key(services.sessions, brand=brand, role=role, at=datetime.now(UTC))
+            out[(brand, role)] = {"Authorization": f"Bearer {secret}"}
+    return out
+
+
+def order_body(upload_id: str, *, external_id: str = "MP-2026-000123", product: str = "poster-50x70",
+               crop: dict | None = None, **overrides) -> dict:
+    """The order body of the issue, for one item."""
+    image = {"upload_id": upload_id}
+    if crop is not None:
+        image["crop"] = crop
+    body = {"external_id": external_id, "market": "DE", "language": "de", "currency": "EUR",
+            "customer": {"type": "b2c", "email": "anna@example.org"},
+            "shipping_address": {"name": "Anna Muster", "street": "Hauptstr. 1", "postal_code": "80331",
+                                 "city": "München", "country": "DE"},
+            "items": [{"product": product, "quantity": 1, "image": image}]}
+    body.update(overrides)
+    return body

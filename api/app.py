@@ -1,0 +1,81 @@
+"""The Flask application factory (APIFlask: routes validated by the same pydantic models that
+generate the OpenAPI 3.1 document served at /openapi.json, with docs at /docs)."""
+
+from __future__ import annotations
+
+import uuid
+
+import structlog
+from apiflask import APIFlask
+from apiflask.exceptions import HTTPError
+from flask import g, request
+from werkzeug.exceptions import HTTPException
+
+from api import health, jobs, orders, pages, quotes, uploads
+from api.context import EXTENSION
+from api.health import metrics_registry
+from api.metrics import instrument
+from api.problems import Problem, from_problem, problem_response, validation_errors
+from printline.services import Services
+
+log = structlog.get_logger("printline.api")
+
+CODES = {400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-found", 405: "method-not-allowed",
+         409: "conflict", 413: "upload-too-large", 415: "unsupported-media-type", 422: "invalid-request",
+         429: "rate-limited"}
+
+
+def create_app(services: Services) -> APIFlask:
+    """An API app bound to `services` (settings, DB, storage, queue...), nothing global."""
+    app = APIFlask("printline", title="Printline API", version="1", docs_path="/docs", spec_path="/openapi.json")
+    app.config.update(
+        OPENAPI_VERSION="3.1.0",
+        MAX_CONTENT_LENGTH=services.settings.max_upload_bytes,
+        VALIDATION_ERROR_STATUS_CODE=422,
+        AUTH_ERROR_STATUS_CODE=401,
+        INFO={"description": "Turns a customer's photo into a print file a press can print without a second "
+                             "look. Errors are RFC 9457 problem documents (application/problem+json)."},
+        SYNC_LOCAL_SPEC=False,
+        JSON_SORT_KEYS=False,
+    )
+    app.json.ensure_ascii = False
+    app.extensions[EXTENSION] = services
+    registry = metrics_registry(services.sessions)
+    app.extensions["printline.metrics"] = registry
+    instrument(app, registry)
+    for module in (health, uploads, orders, quotes, jobs, pages):
+        app.register_blueprint(module.bp)
+
+    @app.before_request
+    def _request_id() -> None:
+        g.request_id = request.headers.get("X-Request-Id") or uuid.uuid4().hex
+        structlog.contextvars.bind_contextvars(request_id=g.request_id)
+
+    @app.after_request
+    def _echo_request_id(response):
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        structlog.contextvars.clear_contextvars()
+        return response
+
+    @app.error_processor
+    def _http_error(error: HTTPError):
+        if error.status_code == 422 or (error.status_code == 400 and error.detail):
+            errors = validation_errors(error.detail)
+            detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or error.message
+            return problem_response(422, "invalid-request", detail, errors=errors)
+        return problem_response(error.status_code, CODES.get(error.status_code, "error"),
+                                error.message or "Error", headers=dict(error.headers or {}))
+
+    @app.errorhandler(Problem)
+    def _problem(problem: Problem):
+        return from_problem(problem)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        if isinstance(exc, HTTPException):
+            return problem_response(exc.code or 500, CODES.get(exc.code or 500, "error"), exc.description or "")
+        log.exception("unhandled_error")
+        return problem_response(500, "internal-error", "Something went wrong on our side; the request id "
+                                f"{g.get('request_id', '')} helps us find it.")
+
+    return app

@@ -1,0 +1,182 @@
+"""Jobs: state and report, the files (print file, preview, overlay, report), and the people's
+actions on them — QA approves or rejects, production marks printed and shipped, a failed job is retried."""
+
+from __future__ import annotations
+
+import json
+
+from apiflask import APIBlueprint
+from flask import Response, redirect, send_file
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from api.auth import bearer, roles
+from api.context import caller, services
+from api.orders import enqueue
+from api.problems import Problem
+from api.schemas import JobList, JobOut, OptionalReason, Reason
+from api.views import get_job, job_out
+from orders.db.jobs import transition
+from orders.db.models import Job, OrderItem
+from orders.states import IllegalTransition, JobState
+
+bp = APIBlueprint("jobs", __name__, tag="Jobs")
+ALL = roles("shop", "production", "qa")
+
+
+class JobQuery(BaseModel):
+    state: JobState | None = Field(None, description="e.g. `approved` for what is ready to print")
+    printer: str | None = Field(None, description="Printer profile id, e.g. `poster-inkjet`")
+    product: str | None = None
+    limit: int = Field(100, ge=1, le=1000)
+
+
+@bp.get("/v1/jobs")
+@bp.auth_required(bearer, roles=ALL)
+@bp.input(JobQuery, location="query")
+@bp.output(JobList)
+@bp.doc(summary="List jobs by state, printer and product, oldest first (the production queue)")
+def list_jobs(query_data: JobQuery):
+    svc, who = services(), caller()
+    stmt = (select(Job).join(Job.item).where(Job.brand == who.brand).order_by(Job.updated_at, Job.id)
+            .options(selectinload(Job.item).selectinload(OrderItem.order)))
+    if query_data.state is not None:
+        stmt = stmt.where(Job.state == query_data.state.value)
+    if query_data.product is not None:
+        stmt = stmt.where(OrderItem.product == query_data.product)
+    if query_data.printer is not None:
+        products = [p.id for p in svc.catalogue.for_brand(who.brand) if p.printer == query_data.printer]
+        stmt = stmt.where(OrderItem.product.in_(products))
+    with svc.sessions() as session:
+        jobs = session.scalars(stmt.limit(query_data.limit)).all()
+        return JobList(jobs=[job_out(j, svc.catalogue, with_report=False) for j in jobs])
+
+
+@bp.get("/v1/jobs/<job_id>")
+@bp.auth_required(bearer, roles=ALL)
+@bp.output(JobOut)
+@bp.doc(summary="A job: state, timestamps, live progress while rendering, and the preflight report")
+def get_job_view(job_id: str):
+    svc = services()
+    with svc.sessions() as session:
+        job = get_job(session, caller().brand, job_id)
+        return job_out(job, svc.catalogue, svc.progress.read(job.id))
+
+
+def _download_name(job: Job, suffix: str) -> str:
+    item = job.item
+    return f"{item.order.external_id}-{item.position + 1}-{item.product}-r{job.version}{suffix}"
+
+
+def _serve(job_id: str, attribute: str, mimetype: str, suffix: str, *, attachment: bool) -> Response:
+    """Large print files go out as a short-lived presigned redirect where storage has URLs; previews are
+    small and always streamed through the API, so browser pages need no cross-origin access to storage."""
+    svc = services()
+    with svc.sessions() as session:
+        job = get_job(session, caller().brand, job_id)
+        key, name = getattr(job, attribute), _download_name(job, suffix)
+    if not key:
+        raise Problem(404, "not-rendered", f"Job {job_id} has no {suffix.lstrip('.')} yet (state {job.state}).")
+    url = svc.storage.url(key, expires=svc.settings.presign_seconds, filename=name) if attachment else None
+    if url:
+        return redirect(url, code=302)
+    return send_file(svc.storage.open(key), mimetype=mimetype, as_attachment=attachment, download_name=name,
+                     max_age=0)
+
+
+@bp.get("/v1/jobs/<job_id>/printfile")
+@bp.auth_required(bearer, roles=ALL)
+@bp.doc(summary="The print file (PDF/X-4); a short-lived redirect on S3",
+        responses={200: {"description": "PDF", "content": {"application/pdf": {}}}, 302: "Presigned URL"})
+def printfile(job_id: str):
+    return _serve(job_id, "printfile_key", "application/pdf", ".pdf", attachment=True)
+
+
+@bp.get("/v1/jobs/<job_id>/preview")
+@bp.auth_required(bearer, roles=ALL)
+@bp.doc(summary="The sRGB soft proof (JPEG, long edge 1200 px)",
+        responses={200: {"description": "JPEG", "content": {"image/jpeg": {}}}, 302: "Presigned URL"})
+def preview(job_id: str):
+    return _serve(job_id, "preview_key", "image/jpeg", "-preview.jpg", attachment=False)
+
+
+@bp.get("/v1/jobs/<job_id>/overlay")
+@bp.auth_required(bearer, roles=ALL)
+@bp.doc(summary="The preview with trim line and safe zone drawn",
+        responses={200: {"description": "JPEG", "content": {"image/jpeg": {}}}, 302: "Presigned URL"})
+def overlay(job_id: str):
+    return _serve(job_id, "overlay_key", "image/jpeg", "-overlay.jpg", attachment=False)
+
+
+@bp.get("/v1/jobs/<job_id>/report")
+@bp.auth_required(bearer, roles=ALL)
+@bp.doc(summary="The preflight report as stored next to the print file",
+        responses={200: {"description": "JSON", "content": {"application/json": {}}}})
+def report(job_id: str):
+    svc = services()
+    with svc.sessions() as session:
+        job = get_job(session, caller().brand, job_id)
+        if job.report is None:
+            raise Problem(404, "not-rendered", f"Job {job_id} has no report yet (state {job.state}).")
+        return Response(json.dumps(job.report, ensure_ascii=False), mimetype="application/json")
+
+
+def _act(job_id: str, to: JobState, reason: str | None) -> JobOut:
+    svc, who = services(), caller()
+    with svc.sessions() as session:
+        job = get_job(session, who.brand, job_id)
+        session.refresh(job, with_for_update=True)
+        try:
+            transition(session, job, to, actor=f"{who.role}:{who.key_id}", at=svc.clock.now(), reason=reason)
+        except IllegalTransition as exc:
+            raise Problem(409, "illegal-transition", str(exc), state=job.state) from exc
+        session.commit()
+        return job_out(job, svc.catalogue)
+
+
+@bp.post("/v1/jobs/<job_id>/approve")
+@bp.auth_required(bearer, roles=roles("qa"))
+@bp.input(OptionalReason, location="json")
+@bp.output(JobOut)
+@bp.doc(summary="QA: approve for print", responses={409: "Not in a state QA can approve"})
+def approve(job_id: str, json_data: OptionalReason):
+    return _act(job_id, JobState.approved, json_data.reason)
+
+
+@bp.post("/v1/jobs/<job_id>/reject")
+@bp.auth_required(bearer, roles=roles("qa"))
+@bp.input(Reason, location="json")
+@bp.output(JobOut)
+@bp.doc(summary="QA: reject with a reason; the shop may send a new image", responses={409: "Illegal now"})
+def reject(job_id: str, json_data: Reason):
+    return _act(job_id, JobState.rejected, json_data.reason)
+
+
+@bp.post("/v1/jobs/<job_id>/printed")
+@bp.auth_required(bearer, roles=roles("production"))
+@bp.input(OptionalReason, location="json")
+@bp.output(JobOut)
+@bp.doc(summary="Production: the job is printed", responses={409: "Not approved"})
+def printed(job_id: str, json_data: OptionalReason):
+    return _act(job_id, JobState.printed, json_data.reason)
+
+
+@bp.post("/v1/jobs/<job_id>/shipped")
+@bp.auth_required(bearer, roles=roles("production"))
+@bp.input(OptionalReason, location="json")
+@bp.output(JobOut)
+@bp.doc(summary="Production: the job is shipped", responses={409: "Not printed"})
+def shipped(job_id: str, json_data: OptionalReason):
+    return _act(job_id, JobState.shipped, json_data.reason)
+
+
+@bp.post("/v1/jobs/<job_id>/retry")
+@bp.auth_required(bearer, roles=roles("production", "shop"))
+@bp.input(OptionalReason, location="json")
+@bp.output(JobOut)
+@bp.doc(summary="Render a failed job again (same version)", responses={409: "Not failed"})
+def retry(job_id: str, json_data: OptionalReason):
+    out = _act(job_id, JobState.queued, json_data.reason or "retry")
+    enqueue([job_id])
+    return out

@@ -1,0 +1,191 @@
+"""Orders: idempotent intake, reading, events, cancelling an item, a new image for a rejected item."""
+
+from __future__ import annotations
+
+import structlog
+from apiflask import APIBlueprint
+from flask import request
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from api.auth import bearer, roles
+from api.context import caller, services
+from api.problems import Problem
+from api.schemas import EventList, EventOut, NewImage, OptionalReason, OrderList, OrderOut
+from api.views import current_job, get_order, order_out
+from orders.db.intake import IntakeConflict, create_order
+from orders.db.jobs import new_job, transition
+from orders.db.models import Event, Order, OrderItem, Upload
+from orders.spec import ItemSpec, OrderSpec, SlotImage
+from orders.states import IllegalTransition, JobState
+from orders.validation import FieldError, check_items
+
+bp = APIBlueprint("orders", __name__, tag="Orders")
+log = structlog.get_logger(__name__)
+
+
+class OrderQuery(BaseModel):
+    external_id: str | None = None
+    limit: int = Field(50, ge=1, le=500)
+
+
+def _uploads(brand: str, items: list[ItemSpec]) -> dict[str, tuple[int, int]]:
+    ids = {upload_id for item in items for upload_id in item.upload_ids()}
+    if not ids:
+        return {}
+    with services().sessions() as session:
+        rows = session.execute(select(Upload.id, Upload.upright_width, Upload.upright_height)
+                               .where(Upload.brand == brand, Upload.id.in_(ids)))
+        return {row.id: (row.upright_width, row.upright_height) for row in rows}
+
+
+def unprocessable(errors: list[FieldError]) -> Problem:
+    return Problem(422, "invalid-order", "; ".join(f"{e.field}: {e.message}" for e in errors),
+                   errors=[{"field": e.field, "message": e.message} for e in errors])
+
+
+def validate_order(spec: OrderSpec, brand: str):
+    """422 for items that do not fit the catalogue or the uploads; the quote (prices, VAT) otherwise."""
+    svc = services()
+    errors = check_items(spec.items, brand, svc.catalogue, _uploads(brand, spec.items))
+    if errors:
+        raise unprocessable(errors)
+    return svc.quote(spec, brand) if svc.quote is not None else None
+
+
+def enqueue(job_ids: list[str]) -> None:
+    """Send after the commit; a job whose message is lost stays queued and `printline jobs requeue` resends it."""
+    for job_id in job_ids:
+        try:
+            services().queue.send(job_id)
+        except Exception:  # noqa: BLE001 - the order is recorded; the sweeper resends
+            log.exception("enqueue_failed", job_id=job_id)
+
+
+@bp.post("/v1/orders")
+@bp.auth_required(bearer, roles=roles("shop"))
+@bp.input(OrderSpec, location="json")
+@bp.output(OrderOut, status_code=201, description="Created (200 when it repeats an earlier request).")
+@bp.doc(summary="Submit an order", responses={200: "Replayed", 409: "Conflicts with an earlier order",
+                                               422: "Invalid order"})
+def submit_order(json_data: OrderSpec):
+    svc, who = services(), caller()
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not 1 <= len(key) <= 200:
+        raise Problem(400, "bad-idempotency-key", "Idempotency-Key must have 1 to 200 characters.")
+    quote = validate_order(json_data, who.brand)
+    try:
+        result = create_order(svc.sessions, brand=who.brand, spec=json_data, idempotency_key=key,
+                              at=svc.clock.now(), actor=f"key:{who.key_id}", quote=quote)
+    except IntakeConflict as exc:
+        raise Problem(409, "order-conflict", str(exc), errors=[{"field": exc.field, "message": str(exc)}],
+                      order_id=exc.order_id) from exc
+    if result.created:
+        enqueue(result.job_ids)
+    with svc.sessions() as session:
+        body = order_out(get_order(session, who.brand, result.order_id))
+    return body, 201 if result.created else 200
+
+
+@bp.get("/v1/orders")
+@bp.auth_required(bearer, roles=roles("shop", "production", "qa"))
+@bp.input(OrderQuery, location="query")
+@bp.output(OrderList)
+@bp.doc(summary="List the brand's orders, newest first")
+def list_orders(query_data: OrderQuery):
+    svc, who = services(), caller()
+    stmt = (select(Order).where(Order.brand == who.brand).order_by(Order.created_at.desc())
+            .limit(query_data.limit).options(selectinload(Order.items).selectinload(OrderItem.jobs)))
+    if query_data.external_id:
+        stmt = stmt.where(Order.external_id == query_data.external_id)
+    with svc.sessions() as session:
+        return OrderList(orders=[order_out(o) for o in session.scalars(stmt)])
+
+
+@bp.get("/v1/orders/<order_id>")
+@bp.auth_required(bearer, roles=roles("shop", "production", "qa"))
+@bp.output(OrderOut)
+@bp.doc(summary="An order with its items, their job states and its totals")
+def read_order(order_id: str):
+    with services().sessions() as session:
+        return order_out(get_order(session, caller().brand, order_id))
+
+
+@bp.get("/v1/orders/<order_id>/events")
+@bp.auth_required(bearer, roles=roles("shop", "production", "qa"))
+@bp.output(EventList)
+@bp.doc(summary="Every state change of the order's jobs: time, actor, reason")
+def order_events(order_id: str):
+    with services().sessions() as session:
+        order = get_order(session, caller().brand, order_id)
+        rows = session.scalars(select(Event).where(Event.order_id == order.id).order_by(Event.id))
+        return EventList(events=[EventOut(at=e.at, item_id=e.item_id, job_id=e.job_id, from_state=e.from_state,
+                                          to_state=e.to_state, actor=e.actor, reason=e.reason) for e in rows])
+
+
+def _item(order: Order, item_id: str) -> OrderItem:
+    item = next((i for i in order.items if i.id == item_id), None)
+    if item is None:
+        raise Problem(404, "item-not-found", f"Order {order.id} has no item {item_id!r}.")
+    return item
+
+
+@bp.post("/v1/orders/<order_id>/items/<item_id>/cancel")
+@bp.auth_required(bearer, roles=roles("shop"))
+@bp.input(OptionalReason, location="json")
+@bp.output(OrderOut)
+@bp.doc(summary="Cancel an item whose render has not started", responses={409: "Rendering already started"})
+def cancel_item(order_id: str, item_id: str, json_data: OptionalReason):
+    svc, who = services(), caller()
+    with svc.sessions() as session:
+        order = get_order(session, who.brand, order_id)
+        job = current_job(_item(order, item_id))
+        session.refresh(job, with_for_update=True)
+        try:
+            transition(session, job, JobState.cancelled, actor=f"key:{who.key_id}", at=svc.clock.now(),
+                       reason=json_data.reason or "cancelled by the shop")
+        except IllegalTransition as exc:
+            raise Problem(409, "cannot-cancel", f"The item is {job.state}; only queued items can be cancelled.") \
+                from exc
+        session.commit()
+        return order_out(get_order(session, who.brand, order_id))
+
+
+@bp.post("/v1/orders/<order_id>/items/<item_id>/image")
+@bp.auth_required(bearer, roles=roles("shop"))
+@bp.input(NewImage, location="json")
+@bp.output(OrderOut, status_code=201)
+@bp.doc(summary="A new image for a rejected or failed item: starts render version n+1",
+        description="The old version's files stay where they are.", responses={409: "Item not rejected/failed"})
+def replace_image(order_id: str, item_id: str, json_data: NewImage):
+    svc, who = services(), caller()
+    with svc.sessions() as session:
+        order = get_order(session, who.brand, order_id)
+        item = _item(order, item_id)
+        job = current_job(item)
+        if job.state not in (JobState.rejected, JobState.failed):
+            raise Problem(409, "not-replaceable", f"The item is {job.state}; a new image is taken only for "
+                          "rejected or failed items.")
+        spec = ItemSpec.model_validate(item.spec)
+        if json_data.slot is None:
+            spec = spec.model_copy(update={"image": json_data.image})
+        else:
+            others = [s for s in spec.images if s.slot != json_data.slot]
+            spec = spec.model_copy(update={"images": [*others, SlotImage(slot=json_data.slot,
+                                                                           image=json_data.image)]})
+        spec = ItemSpec.model_validate(spec.model_dump())
+        errors = check_items([spec], who.brand, svc.catalogue, _uploads(who.brand, [spec]))
+        if errors:
+            raise unprocessable([FieldError(e.field.replace("items[0]", "", 1).lstrip(".") or "image", e.message)
+                                 for e in errors])
+        now = svc.clock.now()
+        item.spec = spec.model_dump(mode="json")
+        item.current_version += 1
+        new = new_job(session, item.id, order.id, who.brand, item.current_version, actor=f"key:{who.key_id}",
+                      at=now, reason="new image")
+        session.commit()
+        job_id = new.id
+    enqueue([job_id])
+    with svc.sessions() as session:
+        return order_out(get_order(session, who.brand, order_id))

@@ -1,0 +1,147 @@
+"""The tables: API keys, uploads, orders, items, jobs (one per render version) and events."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from orders.db.types import UTCDateTime
+
+MONEY = Numeric(12, 2)
+RATE = Numeric(5, 2)
+
+
+def new_id(prefix: str) -> str:
+    """A random id that says what it is: `ord_…`, `itm_…`, `job_…`, `upl_…`, `key_…`."""
+    return f"{prefix}_{uuid.uuid4().hex[:24]}"
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON(), Decimal: MONEY}
+
+
+class ApiKey(Base):
+    """A key of one brand and one role; only the SHA-256 of the secret is kept."""
+
+    __tablename__ = "api_keys"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("key"))
+    brand: Mapped[str] = mapped_column(String(40), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class Upload(Base):
+    """An original image, content-addressed by SHA-256 within its brand."""
+
+    __tablename__ = "uploads"
+    __table_args__ = (UniqueConstraint("brand", "sha256", name="uq_upload_brand_sha256"),)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("upl"))
+    brand: Mapped[str] = mapped_column(String(40))
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(300))
+    size: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(100))
+    format: Mapped[str] = mapped_column(String(20))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    upright_width: Mapped[int] = mapped_column(Integer)
+    upright_height: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+
+
+class Order(Base):
+    """One shop order as received; its status is derived from its items' jobs."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        UniqueConstraint("brand", "external_id", name="uq_order_brand_external_id"),
+        UniqueConstraint("brand", "idempotency_key", name="uq_order_brand_idempotency_key"),
+    )
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("ord"))
+    brand: Mapped[str] = mapped_column(String(40), index=True)
+    external_id: Mapped[str] = mapped_column(String(100))
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    market: Mapped[str] = mapped_column(String(2))
+    language: Mapped[str] = mapped_column(String(2))
+    currency: Mapped[str] = mapped_column(String(3))
+    customer_type: Mapped[str] = mapped_column(String(3))
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON, doc="The validated request body, as received.")
+    totals: Mapped[dict[str, Any] | None] = mapped_column(JSON, doc="The quote the order was placed at.")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    items: Mapped[list[OrderItem]] = relationship(
+        back_populates="order", order_by="OrderItem.position", cascade="all, delete-orphan"
+    )
+
+
+class OrderItem(Base):
+    """One order line; keeps the price, tax rate and basis it was sold at."""
+
+    __tablename__ = "order_items"
+    __table_args__ = (UniqueConstraint("order_id", "position", name="uq_item_order_position"),)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("itm"))
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    product: Mapped[str] = mapped_column(String(80))
+    quantity: Mapped[int] = mapped_column(Integer)
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON)
+    unit_price: Mapped[Decimal | None] = mapped_column(MONEY)
+    net: Mapped[Decimal | None] = mapped_column(MONEY)
+    vat_rate: Mapped[Decimal | None] = mapped_column(RATE)
+    vat: Mapped[Decimal | None] = mapped_column(MONEY)
+    gross: Mapped[Decimal | None] = mapped_column(MONEY)
+    price_basis: Mapped[str | None] = mapped_column(String(5), doc="'gross' (B2C) or 'net' (B2B)")
+    current_version: Mapped[int] = mapped_column(Integer, default=1)
+    order: Mapped[Order] = relationship(back_populates="items")
+    jobs: Mapped[list[Job]] = relationship(back_populates="item", order_by="Job.version")
+
+
+class Job(Base):
+    """One render version of an item, with its state, report and file keys."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (UniqueConstraint("item_id", "version", name="uq_job_item_version"),
+                      Index("ix_jobs_state_updated", "state", "updated_at"))
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("job"))
+    item_id: Mapped[str] = mapped_column(ForeignKey("order_items.id", ondelete="CASCADE"), index=True)
+    brand: Mapped[str] = mapped_column(String(40), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text)
+    verdict: Mapped[str | None] = mapped_column(String(4))
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    printfile_key: Mapped[str | None] = mapped_column(String(300))
+    preview_key: Mapped[str | None] = mapped_column(String(300))
+    overlay_key: Mapped[str | None] = mapped_column(String(300))
+    report_key: Mapped[str | None] = mapped_column(String(300))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    item: Mapped[OrderItem] = relationship(back_populates="jobs")
+
+
+class Event(Base):
+    """A state transition: when, who, why. Nothing is ever updated here, only added."""
+
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    job_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]

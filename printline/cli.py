@@ -1,0 +1,242 @@
+"""The `printline` command: render without any service, preflight a PDF, list products, make keys,
+and start the API, a worker, or both on embedded defaults (`printline run`, what `make run` calls)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from printline.settings import Settings
+
+
+def _crop(value: str):
+    from orders.spec import Crop
+
+    try:
+        x, y, w, h = (float(part) for part in value.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError("--crop takes X,Y,W,H as fractions, e.g. 0.1,0,0.8,1") from None
+    return Crop(x=x, y=y, width=w, height=h)
+
+
+def _source(value: str) -> tuple[str, Path]:
+    name, sep, path = value.partition("=")
+    if not sep:
+        raise argparse.ArgumentTypeError("--source takes UPLOAD_ID=PATH")
+    return name, Path(path)
+
+
+def _created_at(value: str) -> datetime:
+    stamp = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+
+
+def cmd_render(args: argparse.Namespace, settings: Settings) -> int:
+    from orders.spec import ImageRef, ItemSpec
+    from orders.validation import check_items
+    from printfiles.build import PrintMeta, build_item
+    from profiles.catalogue import load_catalogue
+    from render.errors import RenderError
+    from render.probe import ProbeError, probe_image
+
+    catalogue = load_catalogue(settings.catalogue_dir)
+    sources: dict[str, Path] = dict(args.source or [])
+    if args.spec:
+        spec = ItemSpec.model_validate_json(args.spec.read_text(encoding="utf-8"))
+        for upload_id in spec.upload_ids():  # upload ids in a spec file may be paths next to it
+            sources.setdefault(upload_id, args.spec.parent / upload_id)
+    else:
+        if not (args.product and args.image):
+            print("printline render: give --product and --image, or --spec ITEM.json", file=sys.stderr)
+            return 2
+        ref = ImageRef(upload_id="image", crop=args.crop, mode=args.mode, background=args.background)
+        spec = ItemSpec(product=args.product, image=ref, orientation=args.orientation, wrap=args.wrap,
+                        wrap_colour=args.wrap_colour)
+        sources["image"] = args.image
+    if args.product and args.product != spec.product:
+        spec = spec.model_copy(update={"product": args.product})
+    if spec.product not in catalogue.products:
+        print(f"printline render: unknown product {spec.product!r}; see `printline products`", file=sys.stderr)
+        return 2
+    product = catalogue.get(spec.product)
+    uploads = {}
+    for upload_id, path in sources.items():
+        try:
+            info = probe_image(path, max_pixels=settings.max_pixels)
+        except (ProbeError, OSError) as exc:
+            print(f"printline render: {path}: {exc}", file=sys.stderr)
+            return 1
+        uploads[upload_id] = (info.upright_width, info.upright_height)
+    errors = check_items([spec], product.brand, catalogue, uploads)
+    if errors:
+        for error in errors:
+            print(f"printline render: {error.field.replace('items[0].', '')}: {error.message}", file=sys.stderr)
+        return 1
+    meta = PrintMeta(brand=product.brand, order_ref=args.order_ref, item_ref=args.item_ref,
+                     job_id=args.job_id, version=args.version, created_at=args.created_at or datetime.now(UTC))
+    try:
+        result = build_item(spec, product, sources, args.out, meta)
+    except RenderError as exc:
+        print(f"printline render: {exc}", file=sys.stderr)
+        return 1
+    print(json.dumps({"printfile": str(result.printfile), "preview": str(result.preview),
+                      "report": str(result.report_path), "verdict": result.report.verdict.value}))
+    return 0
+
+
+def cmd_preflight(args: argparse.Namespace, settings: Settings) -> int:
+    from printfiles.preflight import preflight_pdf
+    from profiles.catalogue import load_catalogue
+
+    product = load_catalogue(settings.catalogue_dir).get(args.product) if args.product else None
+    report = preflight_pdf(args.pdf, product)
+    print(report.model_dump_json(indent=2))
+    return 0 if report.verdict.value != "fail" else 1
+
+
+def cmd_products(args: argparse.Namespace, settings: Settings) -> int:
+    from profiles.catalogue import load_catalogue
+
+    for product in sorted(load_catalogue(settings.catalogue_dir).products.values(), key=lambda p: (p.brand, p.id)):
+        if args.brand in (None, product.brand):
+            w, h = product.trim_mm()
+            print(f"{product.id:24} {product.brand:12} {w:g} x {h:g} mm  {product.name}")
+    return 0
+
+
+def cmd_keys_create(args: argparse.Namespace, settings: Settings) -> int:
+    from api.keys import create_key
+    from orders.db.migrate import upgrade
+    from orders.db.session import make_engine, make_sessionmaker
+
+    upgrade(settings.effective_database_url)
+    engine = make_engine(settings.effective_database_url)
+    secret = create_key(make_sessionmaker(engine), brand=args.brand, role=args.role, at=datetime.now(UTC),
+                        label=args.label)
+    engine.dispose()
+    print(f"API key for brand {args.brand}, role {args.role} (shown once; only its hash is stored):")
+    print(secret)
+    return 0
+
+
+def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
+    from orders.db.migrate import upgrade
+
+    upgrade(settings.effective_database_url, args.revision)
+    print(f"database at {args.revision}")
+    return 0
+
+
+def cmd_api(args: argparse.Namespace, settings: Settings) -> int:
+    from waitress import serve
+
+    from api.app import create_app
+    from printline.services import build_services
+
+    app = create_app(build_services(settings))
+    print(f"Printline API on http://{settings.api_host}:{settings.api_port} (docs at /docs, QA page at /qa)",
+          flush=True)
+    serve(app, host=settings.api_host, port=settings.api_port, threads=settings.api_threads,
+          ident="printline", clear_untrusted_proxy_headers=True)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from queues.tasks import worker_app
+
+    app = worker_app(settings)
+    argv = ["worker", f"--loglevel={settings.log_level}", f"--concurrency={settings.worker_concurrency}",
+            f"--queues={settings.queue}", "--without-gossip", "--without-mingle", "--hostname=printline@%h"]
+    app.worker_main(argv)
+    return 0
+
+
+def cmd_requeue(args: argparse.Namespace, settings: Settings) -> int:
+    from printline.services import build_services
+    from queues.sweeper import requeue_stale
+
+    services = build_services(settings)
+    count = requeue_stale(services, older_than_seconds=args.older_than)
+    print(f"re-sent {count} queued job(s)")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from printline.devserver import run_embedded
+
+    return run_embedded(settings)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from orders.spec import CropMode
+    from profiles.catalogue import BleedStrategy, Orientation
+
+    parser = argparse.ArgumentParser(prog="printline", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    render = sub.add_parser("render", help="render an item to DIR/printfile.pdf, preview.jpg and report.json")
+    render.add_argument("--product", help="product id (see `printline products`)")
+    render.add_argument("--image", type=Path, help="the photo for the main slot")
+    render.add_argument("--crop", type=_crop, help="X,Y,W,H in fractions of the upright image")
+    render.add_argument("--mode", type=CropMode, choices=list(CropMode), default=CropMode.fill)
+    render.add_argument("--background", default="#FFFFFF", help="colour around a `fit` image")
+    render.add_argument("--orientation", type=Orientation, choices=list(Orientation))
+    render.add_argument("--wrap", type=BleedStrategy, choices=list(BleedStrategy), help="canvas wrap")
+    render.add_argument("--wrap-colour", help="#RRGGBB for --wrap colour")
+    render.add_argument("--spec", type=Path, help="an item as the API's JSON; upload ids may be file paths")
+    render.add_argument("--source", type=_source, action="append", help="UPLOAD_ID=PATH for --spec items")
+    render.add_argument("--out", type=Path, required=True)
+    render.add_argument("--order-ref", default="local")
+    render.add_argument("--item-ref", default="1")
+    render.add_argument("--job-id", default="local")
+    render.add_argument("--version", type=int, default=1)
+    render.add_argument("--created-at", type=_created_at, help="ISO time for the PDF dates (default now)")
+    render.set_defaults(func=cmd_render)
+
+    preflight = sub.add_parser("preflight", help="check any PDF against a product; JSON report")
+    preflight.add_argument("pdf", type=Path)
+    preflight.add_argument("--product")
+    preflight.set_defaults(func=cmd_preflight)
+
+    products = sub.add_parser("products", help="list product ids")
+    products.add_argument("--brand")
+    products.set_defaults(func=cmd_products)
+
+    keys = sub.add_parser("keys", help="API keys").add_subparsers(dest="keys_command", required=True)
+    create = keys.add_parser("create", help="make a key; it is printed once, alone on the last line")
+    create.add_argument("--brand", required=True, choices=["myposter", "kartenliebe"])
+    create.add_argument("--role", required=True, choices=["shop", "production", "qa", "admin"])
+    create.add_argument("--label", default="")
+    create.set_defaults(func=cmd_keys_create)
+
+    db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
+    up = db.add_parser("upgrade", help="migrate to the newest schema")
+    up.add_argument("revision", nargs="?", default="head")
+    up.set_defaults(func=cmd_db_upgrade)
+
+    jobs = sub.add_parser("jobs", help="job maintenance").add_subparsers(dest="jobs_command", required=True)
+    requeue = jobs.add_parser("requeue", help="re-send queued jobs whose message may be lost")
+    requeue.add_argument("--older-than", type=int, default=300, help="seconds")
+    requeue.set_defaults(func=cmd_requeue)
+
+    sub.add_parser("api", help="serve the API").set_defaults(func=cmd_api)
+    sub.add_parser("worker", help="run a render worker").set_defaults(func=cmd_worker)
+    sub.add_parser("run", help="migrate, print demo keys, run API + worker on embedded defaults"
+                   ).set_defaults(func=cmd_run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from printline.logs import configure_logging
+
+    args = build_parser().parse_args(argv)
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_json)
+    return args.func(args, settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""The outside parts one process needs, built once from settings and passed down.
+
+Each part sits behind a small protocol (Storage, JobQueue, Progress, RateLimiter, Clock) with its
+real implementation chosen from settings; tests replace any of them by building `Services` directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
+from orders.db.session import make_engine, make_sessionmaker
+from orders.spec import OrderSpec
+from printline.clock import Clock, SystemClock
+from printline.settings import Settings
+from profiles.catalogue import Catalogue, load_catalogue
+from queues.dispatch import JobQueue
+from queues.progress import NullProgress, Progress, RedisProgress
+from storage import Storage, open_storage
+
+
+@dataclass
+class Services:
+    settings: Settings
+    catalogue: Catalogue
+    engine: Engine
+    sessions: sessionmaker[Session]
+    storage: Storage
+    queue: JobQueue
+    progress: Progress
+    rate_limiter: RateLimiter
+    clock: Clock = field(default_factory=SystemClock)
+    quote: Callable[[OrderSpec, str], Any] | None = None  # (order, brand) -> Quote; raises OrderRejected
+
+
+def redis_client(url: str):
+    import redis
+
+    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+
+
+def build_storage(settings: Settings) -> Storage:
+    return open_storage(settings.effective_storage_url, endpoint_url=settings.s3_endpoint_url or None,
+                        region=settings.s3_region, multipart_threshold=settings.s3_multipart_threshold)
+
+
+def build_services(settings: Settings, *, queue: JobQueue | None = None) -> Services:
+    """Real parts for these settings: SQL engine, storage backend, Celery queue, Redis or in-process."""
+    if queue is None:
+        from queues.celery_app import make_celery
+        from queues.dispatch import CeleryJobQueue
+
+        queue = CeleryJobQueue(make_celery(settings))
+    engine = make_engine(settings.effective_database_url)
+    client = redis_client(settings.redis_url) if settings.redis_url else None
+    return Services(
+        settings=settings,
+        catalogue=load_catalogue(settings.catalogue_dir),
+        engine=engine,
+        sessions=make_sessionmaker(engine),
+        storage=build_storage(settings),
+        queue=queue,
+        progress=RedisProgress(client) if client else NullProgress(),
+        rate_limiter=(RedisRateLimiter(client, settings.rate_limit_per_minute) if client
+                      else MemoryRateLimiter(settings.rate_limit_per_minute)),
+    )

@@ -1,0 +1,33 @@
+"""How the API hands a job to the workers: the message carries the job id, never pixels."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from celery import Celery
+
+from queues.celery_app import RENDER_TASK
+
+
+class JobQueue(Protocol):
+    def send(self, job_id: str) -> None:
+        """Ask a worker to render this job (call only after the DB commit)."""
+        ...
+
+    def check(self) -> None:
+        """Raise unless the broker is reachable (for /readyz)."""
+        ...
+
+
+class CeleryJobQueue:
+    """Sends render tasks through Celery's broker."""
+
+    def __init__(self, app: Celery) -> None:
+        self.app = app
+
+    def send(self, job_id: str) -> None:
+        self.app.send_task(RENDER_TASK, args=[job_id])
+
+    def check(self) -> None:
+        with self.app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)

@@ -1,0 +1,93 @@
+"""POST /v1/uploads: raw and multipart bodies, the header probe, limits, brand scoping."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+
+from tests import imagegen
+from tests.conftest import order_body
+
+
+def _upload(client, headers, data: bytes, content_type: str = "image/jpeg"):
+    return client.post("/v1/uploads", data=data, headers={**headers, "Content-Type": content_type})
+
+
+def test_raw_upload_is_stored_and_described(client, keys, photo, services):
+    data = photo.read_bytes()
+    response = _upload(client, keys["myposter", "shop"], data)
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["sha256"] == hashlib.sha256(data).hexdigest()
+    assert (body["width"], body["height"], body["format"]) == (600, 800, "jpeg")
+    key = f"myposter/uploads/{body['sha256']}"
+    assert services.storage.exists(key)
+    assert services.storage.open(key).read() == data
+
+
+def test_multipart_upload_and_dedup(client, keys, photo):
+    headers = keys["myposter", "shop"]
+    first = client.post("/v1/uploads", headers=headers,
+                        data={"file": (io.BytesIO(photo.read_bytes()), "anna.jpg")},
+                        content_type="multipart/form-data")
+    assert first.status_code == 201
+    again = _upload(client, headers, photo.read_bytes())
+    assert again.status_code == 200
+    assert again.get_json()["id"] == first.get_json()["id"]
+
+
+def test_exif_rotated_upload_reports_upright_size(client, keys, tmp_path):
+    path = imagegen.photo_jpeg(tmp_path / "rot.jpg", 300, 200, orientation=6)
+    body = _upload(client, keys["myposter", "shop"], path.read_bytes()).get_json()
+    assert (body["width"], body["height"]) == (300, 200)
+    assert (body["upright_width"], body["upright_height"]) == (200, 300)
+
+
+def _assert_problem(response, status: int, code: str) -> dict:
+    assert response.status_code == status
+    assert response.headers["Content-Type"] == "application/problem+json"
+    body = response.get_json()
+    assert body["status"] == status and body["code"] == code and body["detail"]
+    return body
+
+
+def test_not_an_image_is_422_and_nothing_is_stored(client, keys, services):
+    response = _upload(client, keys["myposter", "shop"], b"this is not a photo at all")
+    _assert_problem(response, 422, "not-an-image")
+    assert not (services.settings.var_dir / "storage" / "myposter").exists()
+
+
+def test_truncated_jpeg_is_422(client, keys, photo):
+    data = photo.read_bytes()
+    _assert_problem(_upload(client, keys["myposter", "shop"], data[: len(data) // 2]), 422, "truncated")
+
+
+def test_too_many_pixels_is_422(client, keys, tmp_path, services):
+    services.settings = services.settings.model_copy(update={"max_pixels": 1000})
+    big = imagegen.photo_jpeg(tmp_path / "big.jpg", 64, 64)
+    body = _assert_problem(_upload(client, keys["myposter", "shop"], big.read_bytes()), 422, "too-many-pixels")
+    assert "4,096" in body["detail"]
+
+
+def test_wrong_content_type_is_415(client, keys, photo):
+    _assert_problem(_upload(client, keys["myposter", "shop"], photo.read_bytes(), "text/plain"), 415,
+                    "unsupported-media-type")
+
+
+def test_service_goes_on_after_bad_uploads(client, keys, photo):
+    headers = keys["myposter", "shop"]
+    for junk in (b"", b"\xff\xd8\xff\xe0garbage", b"GIF89a"):
+        assert _upload(client, headers, junk).status_code in (400, 422)
+    assert _upload(client, headers, photo.read_bytes()).status_code == 201
+
+
+def test_uploads_need_a_shop_key(client, keys, photo):
+    assert _upload(client, {}, photo.read_bytes()).status_code == 401
+    assert _upload(client, keys["myposter", "qa"], photo.read_bytes()).status_code == 403
+
+
+def test_another_brands_upload_cannot_be_ordered(client, keys, photo):
+    upload = _upload(client, keys["kartenliebe", "shop"], photo.read_bytes()).get_json()
+    response = client.post("/v1/orders", json=order_body(upload["id"]), headers=keys["myposter", "shop"])
+    body = _assert_problem(response, 422, "invalid-order")
+    assert body["errors"][0]["field"] == "items[0].image.upload_id"
