@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import structlog
 from apiflask import APIBlueprint
-from flask import request
+from flask import request, send_file
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -17,6 +17,8 @@ from api.views import current_job, get_order, order_out
 from orders.db.intake import IntakeConflict, create_order
 from orders.db.jobs import new_job, transition
 from orders.db.models import Event, Order, OrderItem, Upload
+from orders.errors import OrderRejected
+from orders.pricing import Quote
 from orders.spec import ItemSpec, OrderSpec, SlotImage
 from orders.states import IllegalTransition, JobState
 from orders.validation import FieldError, check_items
@@ -45,13 +47,19 @@ def unprocessable(errors: list[FieldError]) -> Problem:
                    errors=[{"field": e.field, "message": e.message} for e in errors])
 
 
-def validate_order(spec: OrderSpec, brand: str):
-    """422 for items that do not fit the catalogue or the uploads; the quote (prices, VAT) otherwise."""
+def validate_order(spec: OrderSpec, brand: str) -> Quote | None:
+    """422 for items that do not fit the catalogue or the uploads, or an order that cannot be priced
+    (market, currency, language, VAT ID...); the quote (prices, VAT, totals) otherwise."""
     svc = services()
     errors = check_items(spec.items, brand, svc.catalogue, _uploads(brand, spec.items))
     if errors:
         raise unprocessable(errors)
-    return svc.quote(spec, brand) if svc.quote is not None else None
+    if svc.quote is None:
+        return None
+    try:
+        return svc.quote(spec, brand)
+    except OrderRejected as exc:
+        raise unprocessable([FieldError(exc.field, exc.message)]) from exc
 
 
 def enqueue(job_ids: list[str]) -> None:
@@ -189,3 +197,21 @@ def replace_image(order_id: str, item_id: str, json_data: NewImage):
     enqueue([job_id])
     with svc.sessions() as session:
         return order_out(get_order(session, who.brand, order_id))
+
+
+@bp.get("/v1/orders/<order_id>/packing-slip")
+@bp.auth_required(bearer, roles=roles("shop", "production"))
+@bp.doc(summary="Packing slip with invoice copy (PDF, in the order's language)",
+        description="Built by the worker once an item has rendered, with each item's preview as thumbnail.",
+        responses={200: {"description": "PDF", "content": {"application/pdf": {}}},
+                   409: "Not built yet (no item has rendered)"})
+def packing_slip(order_id: str):
+    svc, who = services(), caller()
+    with svc.sessions() as session:
+        order = get_order(session, who.brand, order_id)
+        key, name = order.packing_slip_key, f"{order.external_id}-packing-slip.pdf"
+    if key is None:
+        raise Problem(409, "packing-slip-pending", "The packing slip is built once an item has rendered; "
+                      "try again when a job is rendered.")
+    return send_file(svc.storage.open(key), mimetype="application/pdf", as_attachment=True, download_name=name,
+                     max_age=0)

@@ -7,6 +7,7 @@ from apiflask import APIBlueprint
 from api.auth import bearer, roles
 from api.context import caller
 from api.orders import validate_order
+from orders.pricing import Quote
 from orders.spec import OrderSpec
 
 bp = APIBlueprint("quotes", __name__, tag="Orders")
@@ -15,8 +16,8 @@ bp = APIBlueprint("quotes", __name__, tag="Orders")
 @bp.post("/v1/quotes")
 @bp.auth_required(bearer, roles=roles("shop"))
 @bp.input(OrderSpec, location="json")
+@bp.output(Quote)
 @bp.doc(summary="Price an order body (lines, shipping, VAT per rate, rounding, payable) without creating it",
         responses={200: "The quote", 422: "Invalid order"})
 def create_quote(json_data: OrderSpec):
-    quote = validate_order(json_data, caller().brand)
-    return quote.model_dump(mode="json")
+    return validate_order(json_data, caller().brand)

@@ -85,6 +85,8 @@ class ItemSpec(_Model):
     orientation: Orientation | None = None
     wrap: BleedStrategy | None = Field(None, description="Canvas wrap: image, mirror or colour.")
     wrap_colour: str | None = Field(None, pattern=r"^#[0-9A-Fa-f]{6}$")
+    options: dict[str, str] = Field(default_factory=dict, description="Priced options, e.g. "
+                                    "{\"frame_depth_mm\": \"40\"} for canvas; the price list names them.")
 
     def upload_ids(self) -> list[str]:
         refs = ([self.image] if self.image else []) + [s.image for s in self.images]

@@ -64,7 +64,7 @@ def check_items(items: list[ItemSpec], brand: str, catalogue: Catalogue,
         if (item.wrap is not None or item.wrap_colour is not None) and product.kind is not Kind.canvas:
             errors.append(FieldError(f"{at}.wrap", "wrap applies to canvas products only"))
         slots = _slots(product, item)
-        first = next(iter(slots.values()), None)
+        first = next((s for s in slots.values() if s.required), next(iter(slots.values()), None))
         if item.image is not None:
             _check_image(f"{at}.image", item.image, first, uploads, errors)
         elif first is not None and first.required:

@@ -49,6 +49,21 @@ def build_storage(settings: Settings) -> Storage:
                         region=settings.s3_region, multipart_threshold=settings.s3_multipart_threshold)
 
 
+def make_quoter(settings: Settings, catalogue: Catalogue, clock: Clock) -> Callable[[OrderSpec, str], Any]:
+    """`quote(order, brand)` at the clock's now, with markets and prices loaded (and validated) once."""
+    from orders.pricing import quote
+    from profiles.markets import load_markets
+    from profiles.prices import load_prices
+
+    markets = load_markets(settings.catalogue_dir)
+    prices = load_prices(settings.catalogue_dir, catalogue)
+
+    def quote_order(order: OrderSpec, brand: str):
+        return quote(order, brand, catalogue=catalogue, markets=markets, prices=prices, at=clock.now())
+
+    return quote_order
+
+
 def build_services(settings: Settings, *, queue: JobQueue | None = None) -> Services:
     """Real parts for these settings: SQL engine, storage backend, Celery queue, Redis or in-process."""
     if queue is None:
@@ -58,9 +73,13 @@ def build_services(settings: Settings, *, queue: JobQueue | None = None) -> Serv
         queue = CeleryJobQueue(make_celery(settings))
     engine = make_engine(settings.effective_database_url)
     client = redis_client(settings.redis_url) if settings.redis_url else None
+    catalogue = load_catalogue(settings.catalogue_dir)
+    clock = SystemClock()
     return Services(
         settings=settings,
-        catalogue=load_catalogue(settings.catalogue_dir),
+        catalogue=catalogue,
+        clock=clock,
+        quote=make_quoter(settings, catalogue, clock),
         engine=engine,
         sessions=make_sessionmaker(engine),
         storage=build_storage(settings),

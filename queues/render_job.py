@@ -23,6 +23,7 @@ from orders.spec import ItemSpec
 from orders.states import JobState
 from printfiles.build import BuildResult, PrintMeta, build_item
 from printline.services import Services
+from queues.packing_slip import refresh_packing_slip
 from render.errors import RenderError
 from storage.keys import overlay_key, preview_key, printfile_key, report_key
 
@@ -164,6 +165,10 @@ def run_render_job(job_id: str, services: Services,
         shutil.rmtree(folder, ignore_errors=True)
     _finish(services, job_id, JobState.rendered, result=result, keys=keys)
     bound.info("job_rendered", verdict=result.report.verdict.value)
+    try:
+        refresh_packing_slip(services, work.order_id)
+    except Exception:  # noqa: BLE001 - the print file stands; the slip is rebuilt with the next render
+        bound.exception("packing_slip_failed")
     return Outcome.done
 
 

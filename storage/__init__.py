@@ -1,8 +1,8 @@
 """Blob storage behind one small interface, with an S3 and a local backend chosen by URL."""
 
-from storage.base import Blob, ConflictError, Storage, StorageError
+from storage.base import Blob, ConflictError, InvalidKeyError, Storage, StorageError
 
-__all__ = ["Blob", "ConflictError", "Storage", "StorageError", "open_storage"]
+__all__ = ["Blob", "ConflictError", "InvalidKeyError", "Storage", "StorageError", "open_storage"]
 
 
 def open_storage(url: str, **options: object) -> Storage:

@@ -20,6 +20,10 @@ class ConflictError(StorageError):
     """A different object already exists under that key."""
 
 
+class InvalidKeyError(StorageError, ValueError):
+    """A key that is not a safe relative path (traversal, absolute, hidden or odd characters)."""
+
+
 @dataclass(frozen=True)
 class Blob:
     """What is stored under a key."""
@@ -28,6 +32,7 @@ class Blob:
     size: int
     sha256: str
     content_type: str
+    filename: str | None = None  # the download file name given at put time, if any
 
 
 @runtime_checkable

@@ -77,6 +77,7 @@ class Order(Base):
     customer_type: Mapped[str] = mapped_column(String(3))
     spec: Mapped[dict[str, Any]] = mapped_column(JSON, doc="The validated request body, as received.")
     totals: Mapped[dict[str, Any] | None] = mapped_column(JSON, doc="The quote the order was placed at.")
+    packing_slip_key: Mapped[str | None] = mapped_column(String(300), doc="Newest packing slip in storage.")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     items: Mapped[list[OrderItem]] = relationship(

@@ -1,0 +1,21 @@
+"""The one error the pure order code raises for bad customer input.
+
+The API turns `OrderRejected` into a 422 problem+json that names `field` (a JSON path into the
+order body, e.g. ``customer.vat_id`` or ``items[0].product``) so the shop can show it next to
+the right input.
+"""
+
+from __future__ import annotations
+
+
+class OrderRejected(ValueError):
+    """An order (or quote request) that cannot be priced as sent; says which field and what to do."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+    def to_problem(self) -> dict[str, str]:
+        """The `invalid_params` entry of a problem+json body."""
+        return {"name": self.field, "reason": self.message}

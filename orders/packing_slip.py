@@ -1,0 +1,342 @@
+"""The packing slip with invoice copy of one order (issue 5.8): a PDF in the order's language.
+
+Pure: `PackingSlipData` in, a PDF file out (reportlab platypus, pages break by themselves for
+long orders). Texts come from `orders/locales`, amounts/dates/percentages are formatted by
+babel for the order's locale (de_CH, fr_BE, ...), VAT is named as the language names it
+(MwSt., MWST, TVA, IVA, btw, VAT) and the reverse-charge note is printed where it applies.
+The font is DejaVu Sans from printfiles/fonts (embedded as a subset), so every European
+character prints. Output is deterministic (reportlab invariant mode): same data, same bytes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_currency, format_percent
+from pydantic import BaseModel, ConfigDict, Field
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from orders.locales import babel_locale, messages
+from orders.pricing import Quote, QuoteLine
+from orders.spec import Address, Customer, OrderSpec
+from orders.vat import display_vat_id
+from profiles.catalogue import Catalogue
+
+FONT_NAME = "PL-SlipSans"
+FONT_CANDIDATES = (
+    Path(__file__).resolve().parents[1] / "printfiles" / "fonts" / "DejaVuSans.ttf",
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+)
+THUMB_MM = 18
+
+
+class PackingSlipError(ValueError):
+    """The slip cannot be built from this data (e.g. an unreadable thumbnail); says what to fix."""
+
+
+class SlipLine(BaseModel):
+    """One item as printed: name, quantity, the priced amounts and an optional thumbnail."""
+
+    model_config = ConfigDict(frozen=True)
+
+    product: str
+    name: str
+    quantity: int
+    unit_price: Decimal
+    net: Decimal
+    vat_rate: Decimal
+    vat: Decimal
+    gross: Decimal
+    options: dict[str, str] = Field(default_factory=dict)
+    thumbnail: Path | None = Field(None, description="A small JPEG of the item, if there is one.")
+
+
+class Seller(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    address_lines: list[str] = Field(default_factory=list)
+    vat_id: str | None = None
+
+
+class PackingSlipData(BaseModel):
+    """Everything printed on a packing slip; built by the lead from the stored order."""
+
+    model_config = ConfigDict(frozen=True)
+
+    brand: str
+    external_id: str
+    order_id: str
+    created_at: datetime
+    language: str
+    market: str
+    shipping_address: Address
+    customer: Customer = Field(default_factory=Customer)
+    lines: list[SlipLine] = Field(min_length=1)
+    quote: Quote
+    seller: Seller | None = None
+
+
+def slip_data(
+    order: OrderSpec,
+    quote: Quote,
+    *,
+    brand: str,
+    order_id: str,
+    created_at: datetime,
+    catalogue: Catalogue,
+    thumbnails: dict[int, Path] | None = None,
+    seller: Seller | None = None,
+) -> PackingSlipData:
+    """PackingSlipData from an order spec and its quote; `thumbnails` maps item index -> JPEG path."""
+    thumbnails = thumbnails or {}
+    lines = [
+        SlipLine(
+            product=q.product,
+            name=catalogue.get(q.product).name if q.product in catalogue.products else q.product,
+            quantity=q.quantity,
+            unit_price=q.unit_price,
+            net=q.net,
+            vat_rate=q.vat_rate,
+            vat=q.vat,
+            gross=q.gross,
+            options=q.options,
+            thumbnail=thumbnails.get(i),
+        )
+        for i, q in enumerate(quote.lines)
+    ]
+    return PackingSlipData(
+        brand=brand,
+        external_id=order.external_id,
+        order_id=order_id,
+        created_at=created_at,
+        language=order.language,
+        market=order.market,
+        shipping_address=order.shipping_address,
+        customer=order.customer,
+        lines=lines,
+        quote=quote,
+        seller=seller,
+    )
+
+
+@cache
+def _font() -> str:
+    for path in FONT_CANDIDATES:
+        if path.is_file():
+            pdfmetrics.registerFont(TTFont(FONT_NAME, str(path)))
+            return FONT_NAME
+    raise PackingSlipError(f"no DejaVuSans.ttf found (looked in {', '.join(map(str, FONT_CANDIDATES))})")
+
+
+class _Fmt:
+    """Locale-aware formatting of one slip."""
+
+    def __init__(self, locale: Locale, currency: str) -> None:
+        self.locale, self.currency = locale, currency
+
+    def money(self, amount: Decimal) -> str:
+        return format_currency(amount, self.currency, locale=self.locale)
+
+    def rate(self, percent: Decimal) -> str:
+        return format_percent(percent / 100, locale=self.locale, decimal_quantization=False)
+
+    def date(self, when: datetime) -> str:
+        return format_date(when.date(), format="long", locale=self.locale)
+
+
+def _thumbnail(path: Path | None) -> Image | str:
+    if path is None:
+        return ""
+    try:
+        reader = ImageReader(str(path))
+        width, height = reader.getSize()
+    except Exception as exc:  # reportlab raises several types for unreadable images
+        raise PackingSlipError(
+            f"thumbnail {path} cannot be read as an image ({exc}); pass a JPEG file or no thumbnail"
+        ) from exc
+    scale = THUMB_MM * mm / max(width, height)
+    return Image(str(path), width=width * scale, height=height * scale)
+
+
+def _line_name(line: SlipLine, texts: dict[str, str], style: ParagraphStyle) -> Paragraph:
+    extras = []
+    for name, value in line.options.items():
+        template = texts.get(f"option_{name}")
+        extras.append(template.format(value=value) if template else f"{name}: {value}")
+    body = escape(line.name) + "".join(f"<br/><font size=7>{escape(e)}</font>" for e in extras)
+    return Paragraph(body, style)
+
+
+def build_packing_slip(data: PackingSlipData, out: Path) -> Path:
+    """Write the packing slip with invoice copy of `data` to `out` (a PDF) and return `out`."""
+    font = _font()
+    texts = messages(data.language, data.market)
+    q = data.quote
+    fmt = _Fmt(babel_locale(data.language, data.market), q.currency)
+    vat_name = texts["vat"]
+
+    base = ParagraphStyle("base", fontName=font, fontSize=9, leading=11.5)
+    small = ParagraphStyle("small", parent=base, fontSize=8, leading=10)
+    title = ParagraphStyle("title", parent=base, fontSize=16, leading=20, spaceAfter=2 * mm)
+    right = ParagraphStyle("right", parent=base, fontSize=8, leading=10, alignment=2)
+
+    story: list = [
+        Paragraph(
+            escape(data.brand), ParagraphStyle("brand", parent=base, fontSize=11, textColor=colors.grey)
+        ),
+        Paragraph(f"{escape(texts['packing_slip'])} / {escape(texts['invoice_copy'])}", title),
+    ]
+
+    def p(text: str, style: ParagraphStyle = base) -> Paragraph:
+        return Paragraph(escape(text), style)
+
+    address = data.shipping_address
+    ship_lines = [address.name, address.street, f"{address.postal_code} {address.city}", address.country]
+    customer_lines: list[str] = []
+    if data.customer.company:
+        customer_lines.append(f"{texts['company']}: {data.customer.company}")
+    if q.vat_id or data.customer.vat_id:
+        customer_lines.append(f"{texts['vat_id']}: {display_vat_id(q.vat_id or data.customer.vat_id or '')}")
+    info = [
+        [p(texts["order_number"]), p(data.external_id), p(texts["ship_to"])],
+        [
+            p(texts["order_id"]),
+            p(data.order_id),
+            Paragraph("<br/>".join(escape(s) for s in ship_lines), base),
+        ],
+        [p(texts["order_date"]), p(fmt.date(data.created_at)), ""],
+    ]
+    if customer_lines:
+        info.append(
+            [p(texts["customer"]), Paragraph("<br/>".join(escape(s) for s in customer_lines), base), ""]
+        )
+    if data.seller:
+        seller = [data.seller.name, *data.seller.address_lines]
+        if data.seller.vat_id:
+            seller.append(f"{texts['vat_id']}: {data.seller.vat_id}")
+        info.append([p(texts["seller"]), Paragraph("<br/>".join(escape(s) for s in seller), small), ""])
+    info_table = Table(info, colWidths=[32 * mm, 70 * mm, 78 * mm])
+    info_table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), font),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("SPAN", (2, 1), (2, -1)),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
+    story += [info_table, Spacer(1, 6 * mm)]
+
+    head = [
+        "",
+        texts["item"],
+        texts["quantity"],
+        texts["unit_price"],
+        texts["net"],
+        texts["vat_rate"],
+        vat_name,
+        texts["gross"],
+    ]
+    rows: list[list] = [
+        [
+            p(h, small) if i < 2 else p(h, ParagraphStyle("h", parent=small, alignment=2))
+            for i, h in enumerate(head)
+        ]
+    ]
+
+    def amounts(line: SlipLine | QuoteLine) -> list[Paragraph]:
+        return [
+            p(str(line.quantity), right),
+            p(fmt.money(line.unit_price), right),
+            p(fmt.money(line.net), right),
+            p(fmt.rate(line.vat_rate), right),
+            p(fmt.money(line.vat), right),
+            p(fmt.money(line.gross), right),
+        ]
+
+    for line in data.lines:
+        rows.append([_thumbnail(line.thumbnail), _line_name(line, texts, base), *amounts(line)])
+    rows.append(["", p(texts["shipping"]), *amounts(q.shipping)])
+    items = Table(
+        rows, colWidths=[21 * mm, 41 * mm, 14 * mm, 24 * mm, 24 * mm, 14 * mm, 20 * mm, 24 * mm], repeatRows=1
+    )
+    items.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), font),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.lightgrey),
+            ]
+        )
+    )
+    story += [items, Spacer(1, 5 * mm)]
+
+    right = ParagraphStyle("right9", parent=base, alignment=2)
+    totals: list[list] = [[p(texts["total_net"]), p(fmt.money(q.net), right)]]
+    for group in q.vat:
+        label = texts["vat_line"].format(vat=vat_name, rate=fmt.rate(group.rate), base=fmt.money(group.base))
+        totals.append([p(label), p(fmt.money(group.amount), right)])
+    totals.append([p(texts["total_gross"]), p(fmt.money(q.gross), right)])
+    if q.rounding or q.currency == "CHF":
+        totals.append([p(texts["rounding"]), p(fmt.money(q.rounding), right)])
+    bold = ParagraphStyle("bold", parent=base, fontSize=11, leading=14)
+    totals.append(
+        [p(texts["payable"], bold), p(fmt.money(q.payable), ParagraphStyle("br", parent=bold, alignment=2))]
+    )
+    totals_table = Table(totals, colWidths=[70 * mm, 30 * mm], hAlign="RIGHT")
+    totals_table.setStyle(
+        TableStyle(
+            [("FONTNAME", (0, 0), (-1, -1), font), ("LINEABOVE", (0, -1), (-1, -1), 0.6, colors.black)]
+        )
+    )
+    story += [totals_table, Spacer(1, 5 * mm)]
+
+    note_key = "prices_note_net" if q.customer_type == "b2b" else "prices_note_gross"
+    if not q.reverse_charge:
+        story.append(p(texts[note_key].format(vat=vat_name), small))
+    if q.reverse_charge:
+        story.append(p(texts["reverse_charge"], ParagraphStyle("rc", parent=base, fontSize=10, leading=13)))
+    story += [Spacer(1, 4 * mm), p(texts["thanks"])]
+
+    def footer(canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFont(font, 7)
+        canvas.drawRightString(A4[0] - 15 * mm, 10 * mm, texts["page"].format(page=doc.page))
+        canvas.drawString(15 * mm, 10 * mm, f"{data.brand} · {data.external_id}")
+        canvas.restoreState()
+
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    doc = SimpleDocTemplate(
+        str(out),
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=18 * mm,
+        title=f"{texts['packing_slip']} {data.external_id}",
+        author=data.brand,
+        creator="Printline",
+        invariant=1,
+        lang=data.language,
+        initialFontName=font,
+        initialFontSize=9,
+    )
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return out
