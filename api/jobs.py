@@ -4,6 +4,7 @@ actions on them — QA approves or rejects, production marks printed and shipped
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from apiflask import APIBlueprint
 from flask import Response, redirect, send_file
@@ -135,40 +136,43 @@ def _act(job_id: str, to: JobState, reason: str | None) -> JobOut:
         return job_out(job, svc.catalogue)
 
 
-@bp.post("/v1/jobs/<job_id>/approve")
-@bp.auth_required(bearer, roles=roles("qa"))
-@bp.input(OptionalReason, location="json")
-@bp.output(JobOut)
-@bp.doc(summary="QA: approve for print", responses={409: "Not in a state QA can approve"})
-def approve(job_id: str, json_data: OptionalReason):
-    return _act(job_id, JobState.approved, json_data.reason)
+@dataclass(frozen=True)
+class Action:
+    """A person's step on a job: who may take it, where it leads, and whether a reason is required."""
+
+    name: str
+    to: JobState
+    role: str
+    body: type[BaseModel]
+    summary: str
+    conflict: str
 
 
-@bp.post("/v1/jobs/<job_id>/reject")
-@bp.auth_required(bearer, roles=roles("qa"))
-@bp.input(Reason, location="json")
-@bp.output(JobOut)
-@bp.doc(summary="QA: reject with a reason; the shop may send a new image", responses={409: "Illegal now"})
-def reject(job_id: str, json_data: Reason):
-    return _act(job_id, JobState.rejected, json_data.reason)
+ACTIONS = (
+    Action("approve", JobState.approved, "qa", OptionalReason, "QA: approve for print",
+           "Not in a state QA can approve"),
+    Action("reject", JobState.rejected, "qa", Reason, "QA: reject with a reason; the shop may send a new image",
+           "Not in a state QA can reject"),
+    Action("printed", JobState.printed, "production", OptionalReason, "Production: the job is printed",
+           "Not approved"),
+    Action("shipped", JobState.shipped, "production", OptionalReason, "Production: the job is shipped",
+           "Not printed"),
+)
 
 
-@bp.post("/v1/jobs/<job_id>/printed")
-@bp.auth_required(bearer, roles=roles("production"))
-@bp.input(OptionalReason, location="json")
-@bp.output(JobOut)
-@bp.doc(summary="Production: the job is printed", responses={409: "Not approved"})
-def printed(job_id: str, json_data: OptionalReason):
-    return _act(job_id, JobState.printed, json_data.reason)
+def _register(action: Action) -> None:
+    def view(job_id: str, json_data: BaseModel) -> JobOut:
+        return _act(job_id, action.to, getattr(json_data, "reason", None))
+
+    view.__name__ = action.name
+    route = bp.post(f"/v1/jobs/<job_id>/{action.name}")
+    guarded = bp.auth_required(bearer, roles=roles(action.role))
+    documented = bp.doc(summary=action.summary, responses={409: action.conflict})
+    route(guarded(bp.input(action.body, location="json")(bp.output(JobOut)(documented(view)))))
 
 
-@bp.post("/v1/jobs/<job_id>/shipped")
-@bp.auth_required(bearer, roles=roles("production"))
-@bp.input(OptionalReason, location="json")
-@bp.output(JobOut)
-@bp.doc(summary="Production: the job is shipped", responses={409: "Not printed"})
-def shipped(job_id: str, json_data: OptionalReason):
-    return _act(job_id, JobState.shipped, json_data.reason)
+for _action in ACTIONS:
+    _register(_action)
 
 
 @bp.post("/v1/jobs/<job_id>/retry")

@@ -61,7 +61,11 @@ def cmd_render(args: argparse.Namespace, settings: Settings) -> int:
     if spec.product not in catalogue.products:
         print(f"printline render: unknown product {spec.product!r}; see `printline products`", file=sys.stderr)
         return 2
-    product = catalogue.get(spec.product)
+    try:
+        product = catalogue.get(spec.product).with_options(spec.options)
+    except ValueError as exc:
+        print(f"printline render: {exc}", file=sys.stderr)
+        return 2
     uploads = {}
     for upload_id, path in sources.items():
         try:

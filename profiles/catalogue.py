@@ -176,6 +176,23 @@ class Product(_Strict):
             w, h = h, w
         return w, h
 
+    def with_options(self, options: dict[str, str]) -> Product:
+        """The product as an item's options make it (a canvas on a 40 mm frame wraps 40 mm).
+
+        Options that do not change the geometry (none yet) are left to pricing; an option value
+        that cannot apply raises ValueError naming it.
+        """
+        depth = options.get("frame_depth_mm")
+        if depth is None or self.canvas is None:
+            return self
+        try:
+            millimetres = float(depth)
+        except ValueError:
+            raise ValueError(f"options.frame_depth_mm must be a number of millimetres, not {depth!r}") from None
+        if not 0 < millimetres <= 100:
+            raise ValueError(f"options.frame_depth_mm {depth!r} is outside 0..100 mm")
+        return self.model_copy(update={"canvas": self.canvas.model_copy(update={"frame_depth_mm": millimetres})})
+
     def layout(self, orientation: Orientation | None = None) -> list[Page]:
         """The pages as printed; a single-image product is one page with one full slot `main`."""
         if self.pages:

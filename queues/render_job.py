@@ -142,7 +142,7 @@ def run_render_job(job_id: str, services: Services,
             sources[upload_id] = folder / "src" / upload_id
             services.storage.download(key, sources[upload_id])
         services.progress.report(job_id, "rendering")
-        product = services.catalogue.get(work.product)
+        product = services.catalogue.get(work.product).with_options(work.spec.options)
         meta = PrintMeta(brand=work.brand, order_ref=work.order_ref, item_ref=work.item_id, job_id=work.job_id,
                          version=work.version, created_at=work.created_at)
         result = build(work.spec, product, sources, folder / "out", meta)

@@ -18,18 +18,10 @@ from profiles.catalogue import load_catalogue
 from profiles.markets import load_markets
 from profiles.prices import load_prices
 from tests import imagegen
+from tests.orders.examples import VALID_VAT_ID
 
 CREATED = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
-VALID_ID = {
-    "AT": "ATU13585627",
-    "FR": "FR40303265045",
-    "IT": "IT00743110157",
-    "ES": "ESA28015865",
-    "NL": "NL004495445B01",
-    "BE": "BE0403019261",
-    "DE": "DE136695976",
-    "CH": "CHE-116.281.710 MWST",
-}
+VALID_ID = VALID_VAT_ID
 # (language, market, date as the locale writes 14 March 2026)
 CASES = [
     ("de", "DE", "14. März 2026"),

@@ -16,33 +16,11 @@ from orders.vat import Scheme
 from profiles.catalogue import load_catalogue
 from profiles.markets import load_markets
 from profiles.prices import load_prices
+from tests.orders.examples import STANDARD_RATE, VALID_VAT_ID
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
-# Looked up independently (EU Commission table, ESTV): standard rates in force in 2025/26.
-RATE = {
-    "DE": "19",
-    "AT": "20",
-    "CH": "8.1",
-    "LI": "8.1",
-    "FR": "20",
-    "IT": "22",
-    "ES": "21",
-    "NL": "21",
-    "BE": "21",
-    "LU": "17",
-}
-VALID_ID = {
-    "DE": "DE136695976",
-    "AT": "ATU13585627",
-    "FR": "FR40303265045",
-    "IT": "IT00743110157",
-    "ES": "ESA28015865",
-    "NL": "NL004495445B01",
-    "BE": "BE0403019261",
-    "LU": "LU15027442",
-    "CH": "CHE-116.281.710 MWST",
-    "LI": "CHE-116.281.710 MWST",
-}
+RATE = STANDARD_RATE
+VALID_ID = VALID_VAT_ID
 INVALID_ID = {
     "DE": "DE136695977",
     "AT": "ATU13585628",

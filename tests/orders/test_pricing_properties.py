@@ -13,21 +13,11 @@ from orders.spec import OrderSpec
 from profiles.catalogue import load_catalogue
 from profiles.markets import load_markets
 from profiles.prices import PriceList, ProductPrice
+from tests.orders.examples import VALID_VAT_ID
 
 CATALOGUE = load_catalogue()
 MARKETS = load_markets()
-VALID_ID = {
-    "DE": "DE136695976",
-    "AT": "ATU13585627",
-    "FR": "FR40303265045",
-    "IT": "IT00743110157",
-    "ES": "ESA28015865",
-    "NL": "NL004495445B01",
-    "BE": "BE0403019261",
-    "LU": "LU15027442",
-    "CH": "CHE-116.281.710 MWST",
-    "LI": "CHE-116.281.710 MWST",
-}
+VALID_ID = VALID_VAT_ID
 
 amounts = st.integers(min_value=1, max_value=500_000).map(lambda c: D(c) / 100)
 

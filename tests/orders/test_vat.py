@@ -9,19 +9,9 @@ from stdnum.eu import vat as eu_vat
 from orders.errors import OrderRejected
 from orders.vat import Scheme, decide, display_vat_id, eu_vat_id, swiss_vat_id
 from profiles.markets import load_markets
+from tests.orders.examples import EU_VAT_ID, SWISS_UID
 
-# Real, published VAT IDs whose check digits stdnum verifies (asserted below, not assumed).
-VALID = {
-    "DE": "DE136695976",
-    "AT": "ATU13585627",
-    "FR": "FR40303265045",
-    "IT": "IT00743110157",
-    "ES": "ESA28015865",
-    "NL": "NL004495445B01",
-    "BE": "BE0403019261",
-    "LU": "LU15027442",
-}
-SWISS_UID = "CHE-116.281.710"
+VALID = EU_VAT_ID
 EU = ["DE", "AT", "FR", "IT", "ES", "NL", "BE", "LU"]
 
 

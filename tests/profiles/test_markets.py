@@ -10,20 +10,9 @@ import pytest
 
 from profiles.catalogue import load_catalogue
 from profiles.markets import MarketError, load_markets
+from tests.orders.examples import STANDARD_RATE
 
-# Looked up independently (EU Commission VAT rates table, ESTV for CH/LI), standard rates in 2025/26.
-STANDARD_NOW = {
-    "DE": "19",
-    "AT": "20",
-    "CH": "8.1",
-    "LI": "8.1",
-    "FR": "20",
-    "IT": "22",
-    "ES": "21",
-    "NL": "21",
-    "BE": "21",
-    "LU": "17",
-}
+STANDARD_NOW = STANDARD_RATE
 CURRENCY = {
     "DE": "EUR",
     "AT": "EUR",
