@@ -61,7 +61,7 @@ def test_render_writes_printfile_preview_and_report(tmp_path):
     with pikepdf.open(out / "printfile.pdf") as pdf:
         trim = [float(v) / PT_PER_MM for v in pdf.pages[0].obj.TrimBox]
         assert round(trim[2] - trim[0], 2) == 500.0 and round(trim[3] - trim[1], 2) == 700.0
-        big = max((pikepdf.PdfImage(o) for o in pdf.pages[0].images.values()), key=lambda i: i.width)
+        big = max((pikepdf.PdfImage(o) for o in pdf.pages[0].get_images().values()), key=lambda i: i.width)
         assert (big.width, big.height) == (5976, 8339)
     import pyvips
 
