@@ -1,0 +1,265 @@
+"""Build one item's print file: render every photo slot, set the text, write PDF/X-4, preflight it.
+
+This is what `printline render` and the render worker call. Same inputs (spec, product, source
+bytes, meta) give a byte-identical PDF: ids and dates come from `meta`, never from the clock.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from orders.spec import ImageRef, ItemSpec
+from printfiles.compose import PagePlan, Placement, write_printfile
+from printfiles.embed import RasterFile
+from printfiles.layout import MM_PER_INCH, PageFrame, page_frames
+from printfiles.marks import SlugInfo
+from printfiles.pdfx import PDFX_VERSION, DocInfo, ids_for
+from printfiles.preflight import preflight_pdf
+from printfiles.preview import PreviewPiece, compose_overlay, compose_preview
+from printfiles.report import BoxMM, ItemReport, OutputInfo, PageBoxes, PreviewPage, SlotReport, TextReport
+from printfiles.text import TextBlock, TextLayoutError, layout_text
+from profiles.catalogue import ImageSlot, Product
+from profiles.printers import Printer, get_printer
+from render import pipeline
+from render.errors import RenderError
+from render.findings import verdict
+from render.geometry import slot_geometry
+
+PRODUCER = "Printline (reportlab + pikepdf/qpdf)"
+
+
+class LayoutError(RenderError):
+    """The item's slots or fields do not match the product's layout."""
+
+
+@dataclass(frozen=True)
+class PrintMeta:
+    """Who the file is for; also the only source of ids and dates in it."""
+
+    brand: str
+    order_ref: str  # the shop's external order id, e.g. "MP-2026-000123" (CLI: "local")
+    item_ref: str  # item id or position
+    job_id: str
+    version: int  # render version r1, r2, ...
+    created_at: datetime  # UTC; used for PDF dates -> reproducible files
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    printfile: Path  # out_dir/printfile.pdf
+    preview: Path  # out_dir/preview.jpg: sRGB soft proof, pages stacked top to bottom, long edge 1200 px
+    overlay: Path | None  # out_dir/overlay.jpg (trim, safe zone, folds, text areas)
+    report_path: Path  # out_dir/report.json
+    report: ItemReport
+
+
+def _slot_images(spec: ItemSpec, product: Product, frames: list[PageFrame]) -> dict[str, ImageRef]:
+    """slot id -> image; `spec.image` is the first required slot. LayoutError names the field."""
+    slots: list[ImageSlot] = [s for f in frames for s in f.page.slots]
+    known = [s.id for s in slots]
+    assigned: dict[str, ImageRef] = {}
+    if spec.image is not None:
+        first = next((s for s in slots if s.required), slots[0] if slots else None)
+        if first is None:
+            raise LayoutError(f"image: product {product.id!r} has no photo slot; remove the image")
+        assigned[first.id] = spec.image
+    for index, item in enumerate(spec.images):
+        if item.slot not in known:
+            raise LayoutError(
+                f"images[{index}].slot: {product.id!r} has no slot {item.slot!r}; slots: {known}"
+            )
+        if item.slot in assigned:
+            raise LayoutError(f"images[{index}].slot: slot {item.slot!r} already has a photo")
+        assigned[item.slot] = item.image
+    for slot in slots:
+        if slot.required and slot.id not in assigned:
+            field = "image" if slot is next((s for s in slots if s.required), None) else "images"
+            raise LayoutError(f"{field}: {product.id!r} needs a photo in slot {slot.id!r}")
+    return assigned
+
+
+def _text_blocks(spec: ItemSpec, product: Product, frames: list[PageFrame]) -> dict[int, list[TextBlock]]:
+    areas = {a.id: (f.index, a) for f in frames for a in f.page.text_areas}
+    blocks: dict[int, list[TextBlock]] = {f.index: [] for f in frames}
+    used: set[str] = set()
+    for index, field in enumerate(spec.texts):
+        if field.area not in areas:
+            raise TextLayoutError(
+                f"texts[{index}].area: {product.id!r} has no text area {field.area!r}; "
+                f"areas: {sorted(areas) or 'none'}"
+            )
+        if field.area in used:
+            raise TextLayoutError(f"texts[{index}].area: text area {field.area!r} is given twice")
+        used.add(field.area)
+        page_index, area = areas[field.area]
+        if field.text.strip():
+            blocks[page_index].append(layout_text(field, area, product.profile, product.intent))
+    return blocks
+
+
+def build_item(
+    spec: ItemSpec,
+    product: Product,
+    sources: Mapping[str, Path],
+    out_dir: Path,
+    meta: PrintMeta,
+    *,
+    printer: Printer | None = None,
+) -> BuildResult:
+    """Render, compose, write and preflight one item into out_dir (printfile.pdf, preview.jpg,
+    overlay.jpg, report.json). Customer errors raise RenderError subclasses naming the field."""
+    if spec.product != product.id:
+        raise LayoutError(f"product: the item is for {spec.product!r}, not {product.id!r}")
+    orientation = spec.orientation or product.default_orientation
+    if orientation not in product.orientations:
+        raise LayoutError(
+            f"orientation: {product.id!r} comes {[o.value for o in product.orientations]}, "
+            f"not {orientation.value!r}"
+        )
+    printer = printer or get_printer(product.printer)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    frames = page_frames(product, orientation, printer)
+    images = _slot_images(spec, product, frames)
+    for slot_id, ref in images.items():
+        if ref.upload_id not in sources:
+            raise LayoutError(
+                f"image {ref.upload_id!r} for slot {slot_id!r} was not uploaded; upload it first"
+            )
+    texts = _text_blocks(spec, product, frames)
+
+    scratch = out_dir / ".build"
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir()
+    try:
+        plans, pieces, slot_reports, findings = [], [], [], []
+        for frame in frames:
+            placements, page_pieces = [], []
+            for slot in frame.page.slots:
+                ref = images.get(slot.id)
+                if ref is None:
+                    continue
+                geometry = slot_geometry(product, frame.page, slot, orientation, spec.wrap)
+                request = pipeline.RenderRequest.for_product(
+                    product, geometry, ref, wrap=spec.wrap, wrap_colour=spec.wrap_colour
+                )
+                result = pipeline.render_slot(
+                    Path(sources[ref.upload_id]), request, scratch, name=f"p{frame.index}-{slot.id}"
+                )
+                total_w, total_h = geometry.total_mm
+                box = frame.rect_to_pdf(
+                    slot.x_mm - geometry.bleed.left, slot.y_mm - geometry.bleed.top, total_w, total_h
+                )
+                raster = RasterFile(
+                    path=Path(result.image_path),
+                    encoding=result.encoding,
+                    width_px=result.width_px,
+                    height_px=result.height_px,
+                )
+                placements.append(Placement(raster=raster, box=box))
+                page_pieces.append(PreviewPiece(preview=Path(result.preview_path), box=box))
+                findings.extend(result.findings)
+                slot_reports.append(
+                    SlotReport(
+                        page=frame.page.name,
+                        slot=slot.id,
+                        upload_id=ref.upload_id,
+                        placed=BoxMM.of(box),
+                        source_width_px=result.metrics.source_width,
+                        source_height_px=result.metrics.source_height,
+                        effective_ppi=result.metrics.effective_ppi,
+                        scale_factor=result.metrics.scale_factor,
+                        raster_width_px=result.width_px,
+                        raster_height_px=result.height_px,
+                        raster_ppi=round(result.width_px / (total_w / MM_PER_INCH), 3),
+                        encoding=result.encoding,
+                        render=result.model_dump(mode="json"),
+                    )
+                )
+            slug = SlugInfo(
+                brand=meta.brand,
+                order_ref=meta.order_ref,
+                item_ref=meta.item_ref,
+                product=product.id,
+                version=meta.version,
+                job_id=meta.job_id,
+                page_name=frame.page.name,
+            )
+            plans.append(PagePlan(frame=frame, placements=placements, texts=texts[frame.index], slug=slug))
+            pieces.append(page_pieces)
+
+        document_id, instance_id = ids_for(meta.job_id, meta.version)
+        info = DocInfo(
+            title=f"{meta.brand} order {meta.order_ref} item {meta.item_ref} ({product.id}, r{meta.version})",
+            producer=PRODUCER,
+            creator="Printline",
+            created_at=meta.created_at,
+            document_id=document_id,
+            instance_id=instance_id,
+            version=meta.version,
+        )
+        printfile = write_printfile(plans, printer, product.profile, info, out_dir / "printfile.pdf", scratch)
+        preview, overlay = out_dir / "preview.jpg", out_dir / "overlay.jpg"
+        geo = compose_preview(frames, pieces, preview, texts=texts, profile=product.profile)
+        compose_overlay(frames, geo, preview, overlay, product.safe_mm)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    preflight = preflight_pdf(printfile, product)
+    all_findings = [*findings, *preflight.findings]
+    report = ItemReport(
+        brand=meta.brand,
+        product=product.id,
+        order_ref=meta.order_ref,
+        item_ref=meta.item_ref,
+        job_id=meta.job_id,
+        version=meta.version,
+        created_at=meta.created_at,
+        orientation=orientation.value,
+        printer=printer.id,
+        output=OutputInfo(
+            colour_space="DeviceCMYK",
+            output_profile=product.profile.id,
+            condition_identifier=product.profile.condition_identifier,
+            intent=product.intent.value,
+            pdfx_version=PDFX_VERSION,
+        ),
+        pages=[
+            PageBoxes(
+                index=f.index,
+                name=f.page.name,
+                media=BoxMM.of(f.media),
+                bleed=BoxMM.of(f.bleed),
+                trim=BoxMM.of(f.trim),
+            )
+            for f in frames
+        ],
+        slots=slot_reports,
+        texts=[
+            TextReport(
+                page=frames[i].page.name,
+                area=b.area.id,
+                font=b.font,
+                size_pt=b.size_pt,
+                colour=b.colour,
+                cmyk=b.cmyk,
+                lines=list(b.lines),
+            )
+            for i, blocks in texts.items()
+            for b in blocks
+        ],
+        preview_layout="pages stacked top to bottom, each page's BleedBox, 8 px apart",
+        preview_pages=[PreviewPage(page=f.page.name, trim_px=geo.trim_px(f)) for f in frames],
+        preflight=preflight,
+        findings=all_findings,
+        verdict=verdict(all_findings),
+    )
+    report_path = out_dir / "report.json"
+    report_path.write_text(report.model_dump_json(indent=2), encoding="utf-8")
+    return BuildResult(
+        printfile=printfile, preview=preview, overlay=overlay, report_path=report_path, report=report
+    )

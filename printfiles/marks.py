@@ -1,0 +1,121 @@
+"""Crop marks and the slug strip, drawn outside the bleed in pure CMYK black (0/0/0/100).
+
+The slug identifies the sheet without looking at the picture: brand, order and item reference,
+product, render version, and the job id as a Code 128 barcode and a QR code (both vectors).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import qrcode
+from reportlab.graphics.barcode.code128 import Code128
+from reportlab.lib.colors import CMYKColor
+from reportlab.pdfgen.canvas import Canvas
+
+from printfiles import fonts
+from printfiles.layout import PT_PER_MM, PageFrame
+from profiles.printers import Printer
+
+K = CMYKColor(0, 0, 0, 1)
+SLUG_FONT = "dejavu-sans"
+
+
+@dataclass(frozen=True)
+class SlugInfo:
+    """What the slug says."""
+
+    brand: str
+    order_ref: str
+    item_ref: str
+    product: str
+    version: int
+    job_id: str
+    page_name: str
+
+    def text(self) -> str:
+        return (
+            f"{self.brand} · order {self.order_ref} · item {self.item_ref} · {self.product} · "
+            f"r{self.version} · {self.page_name} · job {self.job_id}"
+        )
+
+
+def draw_crop_marks(canvas: Canvas, frame: PageFrame, printer: Printer) -> None:
+    """Two short lines at each trim corner, on the trim lines' extensions, starting outside the bleed."""
+    mm = PT_PER_MM
+    canvas.setStrokeColor(K)
+    canvas.setLineWidth(printer.mark_weight_pt)
+    gap, length = printer.mark_offset_mm, printer.mark_length_mm
+    b, t = frame.bleed, frame.trim
+    for x in (t.x_mm, t.right_mm):  # vertical marks above and below the bleed
+        canvas.line(x * mm, (b.y_mm - gap) * mm, x * mm, (b.y_mm - gap - length) * mm)
+        canvas.line(x * mm, (b.top_mm + gap) * mm, x * mm, (b.top_mm + gap + length) * mm)
+    for y in (t.y_mm, t.top_mm):  # horizontal marks left and right of the bleed
+        canvas.line((b.x_mm - gap) * mm, y * mm, (b.x_mm - gap - length) * mm, y * mm)
+        canvas.line((b.right_mm + gap) * mm, y * mm, (b.right_mm + gap + length) * mm, y * mm)
+
+
+def _draw_qr(canvas: Canvas, value: str, x: float, y: float, size: float) -> None:
+    """QR code (level M) as filled rectangles, one run of dark modules per rectangle."""
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
+    qr.add_data(value)
+    qr.make(fit=True)
+    matrix = qr.get_matrix()
+    n = len(matrix)
+    module = size / n
+    canvas.setFillColor(K)
+    for row, cells in enumerate(matrix):
+        col = 0
+        while col < n:
+            if cells[col]:
+                start = col
+                while col < n and cells[col]:
+                    col += 1
+                canvas.rect(
+                    x + start * module,
+                    y + size - (row + 1) * module,
+                    (col - start) * module,
+                    module,
+                    stroke=0,
+                    fill=1,
+                )
+            else:
+                col += 1
+
+
+def draw_slug(canvas: Canvas, frame: PageFrame, printer: Printer, info: SlugInfo) -> None:
+    """The slug strip below the bottom crop marks: QR, Code 128 of the job id, and a text line."""
+    mm = PT_PER_MM
+    strip_top = frame.bleed.y_mm - printer.marks_margin_mm - 1.0
+    strip_height = printer.slug_height_mm - 2.0
+    left = frame.bleed.x_mm
+    qr_size = strip_height
+    _draw_qr(canvas, info.job_id, left * mm, (strip_top - qr_size) * mm, qr_size * mm)
+    x = left + qr_size + 3.0
+    available = max(frame.media.right_mm - x - 3.0, 10.0)
+    bar_height = strip_height * 0.55
+    probe = Code128(info.job_id, barWidth=1, humanReadable=False, quiet=False)
+    modules = probe.width  # width in units of barWidth
+    bar_width = min(0.33, (available * 0.6) / modules)
+    barcode = Code128(
+        info.job_id,
+        barWidth=bar_width * mm,
+        barHeight=bar_height * mm,
+        humanReadable=False,
+        quiet=False,
+        barFillColor=K,
+        barStrokeColor=K,
+    )
+    barcode.drawOn(canvas, x * mm, (strip_top - bar_height) * mm)
+    fonts.font(SLUG_FONT)
+    size = 6.0
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    text = info.text()
+    while size > 3.0 and stringWidth(text, SLUG_FONT, size) > available * mm:
+        size -= 0.5
+    canvas.setFillColor(K)
+    line = canvas.beginText(x * mm, (strip_top - strip_height) * mm + 1.0)
+    line.setFont(SLUG_FONT, size)
+    line.textOut(text)
+    canvas.drawText(line)

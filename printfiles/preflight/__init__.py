@@ -1,0 +1,248 @@
+"""Preflight of any PDF: read it back and report what a press cares about, as JSON.
+
+Runs on our own print files after every render and on PDFs made elsewhere. It never raises on
+a bad file: an unreadable, truncated or encrypted PDF is a `fail` finding.
+
+Image resolution comes from the content stream: the current transformation matrix (q/Q/cm,
+form XObjects with their /Matrix) at each `Do` gives the image's size on the page (reading.py).
+Total ink is measured on a reduced decode of each CMYK image, read straight from the file in
+chunks (ink.py), so memory does not grow with the print size.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pikepdf
+
+from printfiles.preflight.checks import (
+    box_findings,
+    finding,
+    image_findings,
+    intent_findings,
+    pdfx_findings,
+    warning_findings,
+)
+from printfiles.preflight.models import (
+    BoxInfo,
+    FontInfo,
+    ImageInfo,
+    OutputIntentInfo,
+    PageInfo,
+    PdfxInfo,
+    PreflightReport,
+)
+from printfiles.preflight.reading import (
+    IDENTITY,
+    box,
+    font_infos,
+    image_info,
+    inherited,
+    output_intents,
+    pdfx_info,
+    placed_images,
+)
+from profiles.catalogue import Preflight, Product
+from render.findings import Finding, Severity, verdict
+
+__all__ = [
+    "BoxInfo",
+    "FontInfo",
+    "ImageInfo",
+    "OutputIntentInfo",
+    "PageInfo",
+    "PdfxInfo",
+    "PreflightReport",
+    "preflight_pdf",
+]
+
+
+def _broken(
+    path: Path, size: int | None, code: str, en: str, de: str, encrypted: bool = False
+) -> PreflightReport:
+    findings = [finding(code, Severity.fail, en, de)]
+    return PreflightReport(
+        file=str(path),
+        size_bytes=size,
+        pdf_version=None,
+        readable=False,
+        encrypted=encrypted,
+        page_count=0,
+        expected_pages=None,
+        pages=[],
+        images=[],
+        fonts=[],
+        output_intents=[],
+        pdfx=None,
+        vector_colour_spaces=[],
+        max_ink_percent=None,
+        findings=findings,
+        verdict=verdict(findings),
+    )
+
+
+def preflight_pdf(path: Path, product: Product | None = None) -> PreflightReport:
+    """Read any PDF back and judge it (against the product, if given); never raises on a bad file."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return _broken(
+            path,
+            None,
+            "pdf_missing",
+            f"Cannot read the file: {exc.strerror}.",
+            f"Datei nicht lesbar: {exc.strerror}.",
+        )
+    try:
+        pdf = pikepdf.open(path)
+    except pikepdf.PasswordError:
+        return _broken(
+            path,
+            size,
+            "pdf_encrypted",
+            "The PDF is password-protected; send it without a password.",
+            "Das PDF ist passwortgeschützt; bitte ohne Passwort senden.",
+            encrypted=True,
+        )
+    except Exception as exc:  # noqa: BLE001 - any parser failure is a verdict, not a crash
+        return _broken(
+            path,
+            size,
+            "pdf_unreadable",
+            f"Not a readable PDF ({type(exc).__name__}); export it again.",
+            f"Kein lesbares PDF ({type(exc).__name__}); bitte neu exportieren.",
+        )
+    with pdf:
+        try:
+            return _inspect(path, size, pdf, product)
+        except Exception as exc:  # noqa: BLE001 - damaged objects deep inside: still a verdict
+            return _broken(
+                path,
+                size,
+                "pdf_damaged",
+                f"The PDF is damaged ({type(exc).__name__}: {exc}); export it again.",
+                f"Das PDF ist beschädigt ({type(exc).__name__}); bitte neu exportieren.",
+            )
+
+
+def _inspect(path: Path, size: int, pdf: pikepdf.Pdf, product: Product | None) -> PreflightReport:
+    findings: list[Finding] = []
+    thresholds: Preflight = product.preflight if product is not None else Preflight()
+    if pdf.is_encrypted:
+        findings.append(
+            finding(
+                "pdf_encrypted",
+                Severity.fail,
+                "The PDF is encrypted; presses need it unencrypted.",
+                "Das PDF ist verschlüsselt; Druckereien brauchen es unverschlüsselt.",
+            )
+        )
+    pages: list[PageInfo] = []
+    images: list[ImageInfo] = []
+    vector_colours: set[str] = set()
+    expected = product.layout() if product is not None else None
+    for index, page in enumerate(pdf.pages):
+        media = box(page.obj, "/MediaBox") or box(
+            pikepdf.Dictionary(MediaBox=inherited(page, "/MediaBox")), "/MediaBox"
+        )
+        if media is None:
+            findings.append(
+                finding(
+                    "box_missing",
+                    Severity.fail,
+                    f"Page {index + 1} has no MediaBox.",
+                    f"Seite {index + 1} hat keine MediaBox.",
+                )
+            )
+            continue
+        info = PageInfo(
+            index=index,
+            media=media,
+            crop=box(page.obj, "/CropBox"),
+            bleed=box(page.obj, "/BleedBox"),
+            trim=box(page.obj, "/TrimBox"),
+            rotate=int(inherited(page, "/Rotate") or 0),
+        )
+        pages.append(info)
+        findings.extend(
+            box_findings(info, expected[index] if expected and index < len(expected) else None, product)
+        )
+        resources = inherited(page, "/Resources")
+        for name, image, ctm, inline in placed_images(page, resources, IDENTITY, colours=vector_colours):
+            images.append(image_info(path, pdf, index, name, image, ctm, inline))
+    if expected is not None and len(pdf.pages) != len(expected):
+        findings.append(
+            finding(
+                "page_count",
+                Severity.fail,
+                f"{len(pdf.pages)} pages; {product.id} needs {len(expected)}.",
+                f"{len(pdf.pages)} Seiten; {product.id} braucht {len(expected)}.",
+                measured=len(pdf.pages),
+                threshold=len(expected),
+            )
+        )
+    findings.extend(image_findings(images, thresholds))
+    rgb = sorted(c for c in vector_colours if "RGB" in c)
+    if rgb:
+        findings.append(
+            finding(
+                "vector_rgb",
+                Severity.warn,
+                f"Text or graphics are painted in {', '.join(rgb)}; "
+                "the RIP will convert them, so blacks may print in four colours.",
+                f"Text oder Grafik in {', '.join(rgb)}; der RIP wandelt sie um, Schwarz kann "
+                "vierfarbig drucken.",
+                measured=", ".join(rgb),
+                threshold="DeviceCMYK",
+            )
+        )
+    fonts = font_infos(pdf)
+    for font in fonts:
+        if not font.embedded:
+            findings.append(
+                finding(
+                    "font_not_embedded",
+                    Severity.fail,
+                    f"Font {font.name} is not embedded; embed all fonts.",
+                    f"Schrift {font.name} ist nicht eingebettet; bitte alle Schriften einbetten.",
+                    measured=font.name,
+                )
+            )
+    intents = output_intents(pdf, product)
+    findings.extend(intent_findings(intents, product))
+    pdfx = pdfx_info(pdf)
+    findings.extend(pdfx_findings(pdfx))
+    findings.extend(warning_findings(path, pdf.get_warnings()))
+    inks = [i.max_ink_percent for i in images if i.max_ink_percent is not None]
+    max_ink = max(inks) if inks else None
+    limit = thresholds.warn_ink or (product.profile.total_ink_limit if product is not None else 300.0)
+    if max_ink is not None and max_ink > limit + 1.0:  # +1 %: 8-bit rounding of four channels
+        findings.append(
+            finding(
+                "ink_coverage",
+                Severity.warn,
+                f"Total ink reaches {max_ink:.0f} %, above {limit:.0f} %.",
+                f"Farbauftrag erreicht {max_ink:.0f} %, über {limit:.0f} %.",
+                measured=max_ink,
+                threshold=limit,
+            )
+        )
+    return PreflightReport(
+        file=str(path),
+        size_bytes=size,
+        pdf_version=str(pdf.pdf_version),
+        readable=True,
+        encrypted=pdf.is_encrypted,
+        page_count=len(pdf.pages),
+        expected_pages=len(expected) if expected is not None else None,
+        pages=pages,
+        images=images,
+        fonts=fonts,
+        output_intents=intents,
+        pdfx=pdfx,
+        vector_colour_spaces=sorted(vector_colours),
+        max_ink_percent=max_ink,
+        findings=findings,
+        verdict=verdict(findings),
+    )

@@ -1,0 +1,118 @@
+"""Colour in and out: the source's embedded profile (sRGB when none) to the product's CMYK condition.
+
+One LittleCMS transform per pixel through libvips `icc_transform` (import to Lab, export to the
+output profile) with the product's rendering intent, black point compensation on for relative
+colorimetric, 16-bit sources kept at 16 bit until this step.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import pyvips
+
+from profiles.catalogue import Intent
+from profiles.icc import OutputProfile
+from render.errors import RenderError
+
+GAMUT_DE00 = 3.0  # a colour whose round trip through the output profile moves by more is out of gamut
+
+
+@dataclass(frozen=True)
+class ColourIn:
+    """How the source's numbers are read: a profile file/name, and whether the embedded one is used."""
+
+    fallback: str  # libvips built-in name ('srgb') or a path
+    embedded: bool
+    note: str | None = None  # why an embedded profile was not used, or what was assumed
+    passthrough: bool = False  # CMYK already in the output condition: numbers kept as they are
+
+
+def prepare(image: pyvips.Image, has_profile: bool, output: OutputProfile) -> tuple[pyvips.Image, ColourIn]:
+    """Bring untagged grey to RGB (sRGB assumed) and choose the input profile for icc_transform."""
+    interpretation = str(image.interpretation)
+    if interpretation == "cmyk":
+        # Untagged CMYK (in Europe almost always FOGRA39-like) or CMYK tagged with the output profile
+        # is already separated for this press: keep the customer's numbers (K-only stays K-only).
+        same = not has_profile or _profile_bytes(image) == output.data()
+        if same:
+            return image, ColourIn(fallback=str(output.path), embedded=False, passthrough=True,
+                                   note=f"CMYK kept as {output.id} numbers")
+        return image, ColourIn(fallback=str(output.path), embedded=True)
+    if interpretation in ("b-w", "grey16") and not has_profile:
+        image = image.colourspace("grey16" if image.format == "ushort" else "b-w")
+        image = image.bandjoin([image, image]).copy(
+            interpretation="rgb16" if image.format == "ushort" else "srgb")
+    return image, ColourIn(fallback="srgb", embedded=has_profile,
+                           note=None if has_profile else "no embedded profile: sRGB assumed")
+
+
+def _profile_bytes(image: pyvips.Image) -> bytes | None:
+    if "icc-profile-data" not in image.get_fields():
+        return None
+    return bytes(image.get("icc-profile-data"))
+
+
+def to_output(image: pyvips.Image, colour_in: ColourIn, output: OutputProfile, intent: Intent,
+              *, depth: int = 8) -> pyvips.Image:
+    """The product's CMYK, through LittleCMS with the product's intent (BPC for relative)."""
+    if colour_in.passthrough:
+        return (image if depth == 16 else to_8bit(image)).copy(interpretation="cmyk")
+    try:
+        return image.icc_transform(str(output.path), input_profile=colour_in.fallback,
+                                   embedded=colour_in.embedded, intent=intent.value,
+                                   black_point_compensation=intent is Intent.relative, depth=depth)
+    except pyvips.Error as exc:
+        raise RenderError("The photo's colour profile cannot be used (it is damaged or does not match the "
+                          "image); save the photo again as sRGB and upload it.") from exc
+
+
+def to_8bit(image: pyvips.Image) -> pyvips.Image:
+    """8-bit numbers of an 8- or 16-bit image, rounded (the last step of a 16-bit pipeline)."""
+    if image.format == "uchar":
+        return image
+    interpretation = "cmyk" if image.bands == 4 else image.interpretation
+    return (image * (255 / 65535) + 0.5).cast("uchar").copy(interpretation=interpretation)
+
+
+@functools.lru_cache(maxsize=64)
+def hex_to_output(colour: str, output: OutputProfile, intent: Intent) -> list[float]:
+    """A '#RRGGBB' sRGB colour as the product's CMYK numbers (for bleed and `fit` backgrounds)."""
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    pixel = (pyvips.Image.black(1, 1) + [r, g, b]).cast("uchar").copy(interpretation="srgb")
+    cmyk = to_output(pixel, ColourIn(fallback="srgb", embedded=False), output, intent)
+    return list(cmyk(0, 0))
+
+
+def out_of_gamut_share(image: pyvips.Image, colour_in: ColourIn, output: OutputProfile) -> float:
+    """Share of pixels the condition cannot print: relative colorimetric with black point
+    compensation moves them by more than ΔE2000 = GAMUT_DE00 from where BPC alone would put them.
+
+    BPC is part of the reference (lightness scaled onto the press's black, as BPC does), so deep
+    shadows, which every photo has and every press prints as its own black, do not count; what
+    counts is saturated colour the inks cannot reach. Meant for a reduced copy of the slot.
+    """
+    lab = image.icc_import(input_profile=colour_in.fallback, embedded=colour_in.embedded, intent="relative")
+    device = image.icc_transform(str(output.path), input_profile=colour_in.fallback, embedded=colour_in.embedded,
+                                 intent="relative", black_point_compensation=True, depth=16)
+    back = device.icc_import(input_profile=str(output.path), embedded=False, intent="relative")
+    black = _black_l(output)
+    reference = lab * [1.0 - black / 100.0, 1.0, 1.0] + [black, 0.0, 0.0]
+    delta = reference.copy(interpretation="lab").dE00(back)
+    return float((delta > GAMUT_DE00).ifthenelse(1.0, 0.0).avg())
+
+
+@functools.lru_cache(maxsize=8)
+def _black_l(output: OutputProfile) -> float:
+    """L* of the darkest colour the condition prints (where BPC puts black)."""
+    black = pyvips.Image.black(1, 1, bands=3).cast("uchar").copy(interpretation="srgb")
+    device = black.icc_transform(str(output.path), input_profile="srgb", intent="relative",
+                                 black_point_compensation=True, depth=16)
+    return float(device.icc_import(input_profile=str(output.path), embedded=False, intent="relative")(0, 0)[0])
+
+
+def max_ink_percent(cmyk: pyvips.Image) -> float:
+    """Largest total ink (C+M+Y+K, %) of an 8-bit CMYK image."""
+    total = cmyk[0].cast("float") + cmyk[1] + cmyk[2] + cmyk[3]
+    return float(total.max()) * 100.0 / 255.0

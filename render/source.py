@@ -1,0 +1,188 @@
+"""Open a customer's image as an upright, alpha-free libvips pipeline in its own colour space.
+
+Loading is lazy and sequential: libvips decodes rows only as the output is written, so the whole
+photo is never in memory. Exceptions: EXIF orientations that turn or flip vertically need random
+access (libvips then decodes the photo once into memory, ~3 bytes per pixel).
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyvips
+
+from render.errors import RenderError
+
+FORMATS = {"jpegload": "jpeg", "pngload": "png", "tiffload": "tiff", "webpload": "webp",
+           "heifload": "heif", "gifload": "gif", "jp2kload": "jp2k", "jxlload": "jxl"}
+SEQUENTIAL_ORIENTATIONS = {1, 2}  # no turn, or a mirror along rows: decodable top to bottom
+SWAPPING_ORIENTATIONS = {5, 6, 7, 8}
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What the file says about itself, before any pixel is decoded."""
+
+    path: Path
+    format: str
+    loader: str
+    width: int  # as stored
+    height: int
+    orientation: int
+    frames: int
+    bands: int
+    bits: int
+    interpretation: str
+    has_alpha: bool
+    icc: bytes | None
+    icc_name: str | None
+
+    @property
+    def upright(self) -> tuple[int, int]:
+        """Size after EXIF orientation."""
+        if self.orientation in SWAPPING_ORIENTATIONS:
+            return self.height, self.width
+        return self.width, self.height
+
+    @property
+    def colour_space(self) -> str:
+        if self.interpretation in ("cmyk",):
+            return "cmyk"
+        if self.interpretation in ("b-w", "grey16"):
+            return "grey"
+        if self.interpretation in ("srgb", "rgb16", "rgb", "scrgb"):
+            return "rgb"
+        return self.interpretation
+
+
+def _loader_name(image: pyvips.Image) -> str:
+    fields = image.get_fields()
+    loader = str(image.get("vips-loader")) if "vips-loader" in fields else "unknown"
+    return loader.removesuffix("_source").removesuffix("_buffer").removesuffix("_file")
+
+
+def icc_description(data: bytes) -> str | None:
+    """The profile's name from its 'desc' tag (ICC v2 'desc' or v4 'mluc'), None if unreadable."""
+    try:
+        count = struct.unpack(">I", data[128:132])[0]
+        for i in range(count):
+            sig, offset, size = struct.unpack(">4sII", data[132 + 12 * i:144 + 12 * i])
+            if sig != b"desc":
+                continue
+            tag = data[offset:offset + size]
+            if tag[:4] == b"desc":
+                length = struct.unpack(">I", tag[8:12])[0]
+                return tag[12:12 + length].split(b"\0")[0].decode("latin-1").strip() or None
+            if tag[:4] == b"mluc":
+                records = struct.unpack(">I", tag[8:12])[0]
+                if records:
+                    rec_len, rec_off = struct.unpack(">II", tag[20:28])
+                    return tag[rec_off:rec_off + rec_len].decode("utf-16-be").strip("\0 ") or None
+    except (struct.error, UnicodeDecodeError):
+        return None
+    return None
+
+
+def inspect(path: Path) -> SourceInfo:
+    """Read the header; RenderError when the file is not an image libvips can read."""
+    try:
+        image = pyvips.Image.new_from_file(str(path), access="sequential", fail_on="error")
+        fields = set(image.get_fields())
+        loader = _loader_name(image)
+        icc = bytes(image.get("icc-profile-data")) if "icc-profile-data" in fields else None
+        orientation = int(image.get("orientation")) if "orientation" in fields else 1
+        frames = int(image.get("n-pages")) if "n-pages" in fields else 1
+        interpretation = str(image.interpretation)
+        bands = image.bands
+        fmt = str(image.format)
+    except pyvips.Error as exc:
+        raise RenderError(
+            f"The file {path.name!r} cannot be read as an image (send a JPEG, PNG, TIFF, WebP or HEIC/AVIF "
+            "photo)." ) from exc
+    if fmt in ("uchar", "char"):
+        bits = 8
+    elif fmt in ("ushort", "short"):
+        bits = 16
+    else:
+        bits = 32
+    colour_bands = 4 if interpretation == "cmyk" else (1 if interpretation in ("b-w", "grey16") else 3)
+    return SourceInfo(
+        path=path, format=FORMATS.get(loader, loader.removesuffix("load")), loader=loader,
+        width=image.width, height=image.height,
+        orientation=orientation if 1 <= orientation <= 8 else 1,
+        frames=max(frames, 1), bands=bands, bits=bits, interpretation=interpretation,
+        has_alpha=bands > colour_bands, icc=icc, icc_name=icc_description(icc) if icc else None,
+    )
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """An upright, flattened image and how its pixel coordinates map to upright source pixels.
+
+    upright_x = (image_x - offset_x) * shrink, likewise for y.
+    """
+
+    image: pyvips.Image
+    shrink: int
+    offset_x: float
+    offset_y: float
+
+
+def _reversed_axes(orientation: int) -> tuple[bool, bool, bool]:
+    """(upright x reversed vs storage, upright y reversed, axes swapped) for EXIF orientations 1-8."""
+    return {
+        1: (False, False, False), 2: (True, False, False), 3: (True, True, False), 4: (False, True, False),
+        5: (False, False, True), 6: (True, False, True), 7: (True, True, True), 8: (False, True, True),
+    }[orientation]
+
+
+def load(info: SourceInfo, *, shrink: int = 1, random_access: bool = False) -> Loaded:
+    """The first frame, upright, alpha flattened on white; JPEG shrunk on load by `shrink` (1, 2, 4, 8)."""
+    sequential = info.orientation in SEQUENTIAL_ORIENTATIONS and not random_access
+    options: dict = {"access": "sequential" if sequential else "random", "fail_on": "error"}
+    if info.loader != "jpegload":
+        shrink = 1
+    if shrink > 1:
+        options["shrink"] = shrink
+    try:
+        stored = pyvips.Image.new_from_file(str(info.path), **options)
+        image = stored.autorot() if info.orientation != 1 else stored
+    except pyvips.Error as exc:
+        raise RenderError(f"The image {info.path.name!r} is damaged and cannot be decoded; "
+                          "please upload the original photo again.") from exc
+    image = _flatten(image, info)
+    offset_x = offset_y = 0.0
+    if shrink > 1:
+        # Shrunk pixels are anchored at the stored image's left/top edge (a partial last block is
+        # dropped or kept); on an axis the orientation reverses, that edge becomes the far one.
+        rev_x, rev_y, swapped = _reversed_axes(info.orientation)
+        along_x = (stored.height, info.height) if swapped else (stored.width, info.width)
+        along_y = (stored.width, info.width) if swapped else (stored.height, info.height)
+        if rev_x:
+            offset_x = along_x[0] - along_x[1] / shrink
+        if rev_y:
+            offset_y = along_y[0] - along_y[1] / shrink
+    return Loaded(image=image, shrink=shrink, offset_x=offset_x, offset_y=offset_y)
+
+
+def white(image: pyvips.Image) -> list[float]:
+    """Paper white in the image's own encoding."""
+    top = 65535.0 if image.format == "ushort" else 255.0
+    if image.interpretation == "cmyk":
+        return [0.0] * 4
+    return [top] * (image.bands - (1 if image.hasalpha() else 0))
+
+
+def _flatten(image: pyvips.Image, info: SourceInfo) -> pyvips.Image:
+    """Alpha flattened on white; formats other than 8/16-bit integer brought to 8-bit sRGB."""
+    if info.has_alpha:
+        image = image.flatten(background=white(image), max_alpha=65535 if image.format == "ushort" else 255)
+        if image.format not in ("uchar", "ushort"):
+            image = image.cast("ushort" if info.bits == 16 else "uchar")
+    if image.format not in ("uchar", "ushort") or info.colour_space not in ("rgb", "grey", "cmyk"):
+        image = image.colourspace("srgb")
+        if image.format != "uchar":
+            image = image.cast("uchar")
+    return image

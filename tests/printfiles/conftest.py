@@ -1,0 +1,64 @@
+"""Fixtures of the print-file tests: catalogue, products at low ppi, a fixed PrintMeta, and `build`,
+which runs the real render pipeline and build_item on a small generated photo."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from printfiles.build import PrintMeta
+from profiles.catalogue import Preflight, Product, load_catalogue
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    return load_catalogue()
+
+
+def low_ppi(product: Product, ppi: float = 40) -> Product:
+    """The product rendered at a low ppi (small test rasters), thresholds scaled along."""
+    pre = Preflight(target_ppi=ppi, warn_ppi=ppi * 0.5, fail_ppi=ppi * 0.3)
+    return product.model_copy(update={"preflight": pre})
+
+
+@pytest.fixture
+def meta() -> PrintMeta:
+    return PrintMeta(
+        brand="myposter",
+        order_ref="MP-2026-000123",
+        item_ref="1",
+        job_id="job-7f3a9c",
+        version=1,
+        created_at=datetime(2026, 11, 24, 12, 0, 0, tzinfo=UTC),
+    )
+
+
+@pytest.fixture
+def build(catalogue, meta, photo, tmp_path):
+    """build("poster-50x70", ppi=40, **item fields) -> BuildResult, in a fresh folder under tmp_path."""
+    from orders.spec import ItemSpec
+    from printfiles.build import build_item
+
+    counter = iter(range(1000))
+
+    def _build(
+        product_id: str,
+        *,
+        ppi: float = 40,
+        meta_=None,
+        printer=None,
+        sources=None,
+        out=None,
+        product_changes=None,
+        **fields,
+    ):
+        product = low_ppi(catalogue.get(product_id), ppi)
+        if product_changes:
+            product = product.model_copy(update=product_changes)
+        fields.setdefault("image", {"upload_id": "u1"})
+        spec = ItemSpec(product=product_id, **fields)
+        out_dir = out or tmp_path / f"build-{next(counter)}"
+        return build_item(spec, product, sources or {"u1": photo}, out_dir, meta_ or meta, printer=printer)
+
+    return _build

@@ -1,0 +1,122 @@
+"""Preview, overlay, lossless output, findings and the JSON report of a render."""
+
+from __future__ import annotations
+
+import json
+import zlib
+
+import pytest
+import pyvips
+
+from profiles.catalogue import Preflight, load_catalogue
+from render import resample
+from render.findings import Severity, Verdict
+from render.geometry import slot_geometry
+from render.pipeline import RenderRequest, render_slot
+from tests import imagegen
+from tests.render.helpers import patches, px_geometry, read_cmyk, request
+
+
+def test_preview_covers_the_whole_raster_with_long_edge_1200(tmp_path, photo):
+    geometry = px_geometry(300, 400, 12, safe=20)
+    result = render_slot(photo, request(geometry), tmp_path / "out")
+    preview = pyvips.Image.new_from_file(str(result.preview_path))
+    assert max(preview.width, preview.height) == 1200
+    assert (preview.width, preview.height) == result.preview_size
+    assert preview.interpretation == "srgb" and preview.bands == 3
+    assert preview.width / preview.height == pytest.approx(result.width_px / result.height_px, rel=0.01)
+    x, y, w, h = result.trim_px_in_preview
+    assert x == pytest.approx(12 * 1200 / 424, rel=0.01) and h == pytest.approx(400 * 1200 / 424, rel=0.01)
+    overlay = pyvips.Image.new_from_file(str(result.overlay_path))
+    line = overlay.crop(round(x) + 1, round(y + h / 2), 1, 1)
+    red, green, blue = line(0, 0)
+    assert red > 140 and red - green > 80  # the trim line is drawn (JPEG softens it); the preview is not red
+    assert preview.crop(round(x) + 1, round(y + h / 2), 1, 1)(0, 0) != line(0, 0)
+
+
+def test_preview_is_a_soft_proof(tmp_path):
+    source = tmp_path / "in.png"
+    patches([(0, 0, 255), (255, 255, 255)]).pngsave(str(source))
+    result = render_slot(source, request(px_geometry(80, 40), preview_long_edge=80), tmp_path / "out")
+    preview = pyvips.Image.new_from_file(str(result.preview_path))
+    blue = preview.crop(10, 10, 20, 20)
+    white = preview.crop(50, 10, 20, 20)
+    assert blue[2].avg() < 200  # sRGB blue is out of FOGRA39: duller after the press
+    assert min(white[b].avg() for b in range(3)) > 245
+
+
+def test_lossless_writes_one_zlib_stream_of_raw_cmyk(tmp_path, photo):
+    dct = render_slot(photo, request(px_geometry(60, 80, 3)), tmp_path / "dct")
+    flate = render_slot(photo, request(px_geometry(60, 80, 3), lossless=True), tmp_path / "flate")
+    assert flate.encoding == "Flate" and flate.image_path.suffix == ".flate"
+    raw = zlib.decompress(flate.image_path.read_bytes())
+    assert len(raw) == 66 * 86 * 4
+    image = pyvips.Image.new_from_memory(raw, 66, 86, 4, "uchar")
+    assert (image - read_cmyk(dct.image_path)).abs().avg() < 3
+    assert flate.preview_path.exists() and not flate.adobe_inverted
+
+
+def test_dct_raster_is_baseline_cmyk_and_says_how_it_is_stored(tmp_path, photo):
+    result = render_slot(photo, request(px_geometry(60, 80)), tmp_path / "out")
+    data = result.image_path.read_bytes()
+    assert data[:2] == b"\xff\xd8" and b"\xff\xc0" in data  # SOF0: baseline
+    assert result.encoding == "DCT" and result.colour_space == "DeviceCMYK"
+    assert result.adobe_inverted == (b"\xff\xeeAdobe" in data or b"Adobe" in data[:4096])
+
+
+def _rules(**kw):
+    return Preflight(target_ppi=300, warn_ppi=150, fail_ppi=80, **kw)
+
+
+@pytest.mark.parametrize(("ppi", "severity"), [(100, None), (200, Severity.warn), (400, Severity.fail)])
+def test_low_ppi_findings(tmp_path, ppi, severity):
+    # a 600 px wide photo on a 10 cm slot: 152 ppi effective... at different slot sizes
+    photo = imagegen.photo_jpeg(tmp_path / "p.jpg", 600, 600)
+    width_mm = 600 / ppi * 25.4 * (300 / 300)
+    width_mm = 25.4 * 600 / {100: 160, 200: 120, 400: 60}[ppi]
+    geometry = px_geometry(10, 10).__class__(width_mm=width_mm, height_mm=width_mm, bleed=px_geometry(1, 1).bleed,
+                                             ppi=30)
+    req = RenderRequest(geometry=geometry, profile=request(geometry).profile, intent=request(geometry).intent,
+                        preflight=_rules())
+    result = render_slot(photo, req, tmp_path / "out")
+    found = [f for f in result.findings if f.code == "low-ppi"]
+    if severity is None:
+        assert not found
+    else:
+        assert found[0].severity is severity
+        assert found[0].measured == pytest.approx(result.metrics.effective_ppi, abs=0.1)
+        assert found[0].message.de and found[0].message.en
+
+
+def test_upscale_crop_loss_and_json(tmp_path):
+    photo = imagegen.photo_jpeg(tmp_path / "wide.jpg", 300, 60)
+    geometry = px_geometry(150, 150)  # 60 px tall crop → 150 px: 2.5x; keeps 60 of 300 px wide
+    result = render_slot(photo, request(geometry), tmp_path / "out")
+    codes = {f.code: f for f in result.findings}
+    assert codes["large-upscale"].severity is Severity.warn and codes["large-upscale"].measured == 2.5
+    assert codes["crop-loss"].measured == pytest.approx(0.8)
+    assert result.verdict is Verdict.warn or result.verdict is Verdict.fail
+    data = json.loads(json.dumps(result.model_dump(mode="json")))
+    assert data["metrics"]["interpolator"] == resample.INTERPOLATOR
+    assert data["findings"][0]["message"]["de"]
+
+
+def test_ink_and_gamut_are_measured(tmp_path):
+    source = tmp_path / "in.png"
+    patches([(0, 0, 0), (0, 0, 255)]).pngsave(str(source))
+    result = render_slot(source, request(px_geometry(80, 40)), tmp_path / "out")
+    raster = read_cmyk(result.image_path).cast("float")
+    true_max = float((raster[0] + raster[1] + raster[2] + raster[3]).max()) * 100 / 255
+    assert result.metrics.max_ink_percent == pytest.approx(true_max, abs=4)
+    assert 0.3 < result.metrics.out_of_gamut_share < 0.7  # the blue half cannot be printed
+
+
+@pytest.mark.slow
+def test_full_size_poster_50x70(tmp_path):
+    photo = imagegen.photo_jpeg(tmp_path / "p.jpg", 1500, 2000)
+    product = load_catalogue().get("poster-50x70")
+    geometry = slot_geometry(product)
+    result = render_slot(photo, RenderRequest.for_product(product, geometry), tmp_path / "out")
+    assert (result.width_px, result.height_px) == (5976, 8339)
+    header = pyvips.Image.new_from_file(str(result.image_path))
+    assert (header.width, header.height, header.bands) == (5976, 8339, 4)
