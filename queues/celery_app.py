@@ -17,8 +17,9 @@ def make_celery(settings: Settings) -> Celery:
     if settings.embedded:
         folder = settings.broker_folder
         folder.mkdir(parents=True, exist_ok=True)
+        (folder / "control").mkdir(exist_ok=True)
         transport_options = {"data_folder_in": str(folder), "data_folder_out": str(folder),
-                             "store_processed": False}
+                             "control_folder": str(folder / "control"), "store_processed": False}
     app.conf.update(
         broker_transport_options=transport_options,
         broker_connection_retry_on_startup=True,
