@@ -1,6 +1,7 @@
 """Benchmark: printline's render against the common Pillow + ImageCms way (a command, not a test).
 
     .venv/bin/python bench/render.py [--sizes 6,12,24] [--products poster-50x70,poster-100x150] [--runs 1]
+                                     [--printline auto|cli|slot]
 
 Makes portrait "photos" of 6, 12 and 24 MP on the fly (noise and structure, so JPEG decoding
 costs what a camera photo costs), then renders each product from each photo twice, every case
@@ -78,8 +79,9 @@ def _run(args: list[str]) -> tuple[float, float, int]:
     return wall, usage.ru_maxrss / 1024.0, proc.returncode
 
 
-def write_pdf(jpeg: Path, width_px: int, height_px: int, page_mm: tuple[float, float], out: Path,
-              adobe_inverted: bool) -> None:
+def write_pdf(
+    jpeg: Path, width_px: int, height_px: int, page_mm: tuple[float, float], out: Path, adobe_inverted: bool
+) -> None:
     """A one-page PDF showing the CMYK JPEG as it is (DCTDecode), streaming the bytes from disk."""
     w_pt, h_pt = (v / 25.4 * 72 for v in page_mm)
     decode = " /Decode [1 0 1 0 1 0 1 0]" if adobe_inverted else ""
@@ -92,9 +94,11 @@ def write_pdf(jpeg: Path, width_px: int, height_px: int, page_mm: tuple[float, f
         f"/Resources << /XObject << /Im0 5 0 R >> >> /Contents 4 0 R >>".encode(),
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
     ]
-    image_head = (f"<< /Type /XObject /Subtype /Image /Width {width_px} /Height {height_px} "
-                  f"/ColorSpace /DeviceCMYK /BitsPerComponent 8 /Filter /DCTDecode{decode} "
-                  f"/Length {size} >>\nstream\n").encode()
+    image_head = (
+        f"<< /Type /XObject /Subtype /Image /Width {width_px} /Height {height_px} "
+        f"/ColorSpace /DeviceCMYK /BitsPerComponent 8 /Filter /DCTDecode{decode} "
+        f"/Length {size} >>\nstream\n"
+    ).encode()
     with out.open("wb") as fh:
         fh.write(b"%PDF-1.6\n%\xe2\xe3\xcf\xd3\n")
         offsets = []
@@ -123,8 +127,14 @@ def ours(product_id: str, photo: Path, out: Path) -> None:
     geometry = slot_geometry(product)
     result = render_slot(photo, RenderRequest.for_product(product, geometry), out)
     (out / "report.json").write_text(json.dumps(result.model_dump(mode="json"), indent=1))
-    write_pdf(result.image_path, result.width_px, result.height_px, geometry.total_mm, out / "print.pdf",
-              result.adobe_inverted)
+    write_pdf(
+        result.image_path,
+        result.width_px,
+        result.height_px,
+        geometry.total_mm,
+        out / "print.pdf",
+        result.adobe_inverted,
+    )
 
 
 def pillow(product_id: str, photo: Path, out: Path) -> None:
@@ -149,12 +159,19 @@ def pillow(product_id: str, photo: Path, out: Path) -> None:
     else:
         crop_w, crop_h = float(image.width), image.width / aspect
     left, top = (image.width - crop_w) / 2, (image.height - crop_h) / 2
-    image = image.resize((width, height), Image.Resampling.LANCZOS, box=(left, top, left + crop_w, top + crop_h))
+    image = image.resize(
+        (width, height), Image.Resampling.LANCZOS, box=(left, top, left + crop_w, top + crop_h)
+    )
     srgb = ImageCms.createProfile("sRGB")
     cmyk_profile = ImageCms.getOpenProfile(str(product.profile.path))
-    transform = ImageCms.buildTransform(srgb, cmyk_profile, "RGB", "CMYK",
-                                        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
-                                        flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
+    transform = ImageCms.buildTransform(
+        srgb,
+        cmyk_profile,
+        "RGB",
+        "CMYK",
+        renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
+        flags=ImageCms.Flags.BLACKPOINTCOMPENSATION,
+    )
     cmyk = ImageCms.applyTransform(image, transform)
     del image
     jpeg = out / "print.jpg"
@@ -164,15 +181,21 @@ def pillow(product_id: str, photo: Path, out: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", default="6,12,24", help="photo sizes in MP (of 6, 12, 24)")
     parser.add_argument("--products", default="poster-50x70,poster-100x150")
     parser.add_argument("--runs", type=int, default=1, help="runs per case; the best time and memory count")
-    parser.add_argument("--skip-pillow-above", type=float, default=1e9,
-                        help="skip the Pillow way for products larger than this many megapixels")
+    parser.add_argument(
+        "--printline",
+        choices=["auto", "cli", "slot"],
+        default="auto",
+        help="our side: the CLI (auto: when it has `render`) or render_slot + a plain PDF",
+    )
     args = parser.parse_args()
     python = sys.executable
-    use_cli = _cli_has_render()
+    use_cli = args.printline == "cli" or (args.printline == "auto" and _cli_has_render())
     rows = []
     for product in args.products.split(","):
         for mp in (int(s) for s in args.sizes.split(",")):
@@ -183,25 +206,48 @@ def main() -> None:
                 for _ in range(args.runs):
                     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
                         if way == "printline" and use_cli:
-                            cmd = [str(ROOT / ".venv" / "bin" / "printline"), "render", "--product", product,
-                                   "--image", str(photo), "--out", tmp]
+                            cmd = [
+                                str(ROOT / ".venv" / "bin" / "printline"),
+                                "render",
+                                "--product",
+                                product,
+                                "--image",
+                                str(photo),
+                                "--out",
+                                tmp,
+                            ]
                         else:
-                            cmd = [python, __file__, f"_{'ours' if way == 'printline' else 'pillow'}", product,
-                                   str(photo), tmp]
+                            cmd = [
+                                python,
+                                __file__,
+                                f"_{'ours' if way == 'printline' else 'pillow'}",
+                                product,
+                                str(photo),
+                                tmp,
+                            ]
                         wall, peak, _ = _run(cmd)
                     best = (min(best[0], wall), min(best[1], peak))
                 results[way] = best
             (t_ours, m_ours), (t_pil, m_pil) = results["printline"], results["pillow"]
             rows.append((product, mp, t_ours, m_ours, t_pil, m_pil))
-            print(f"{product} {mp} MP: printline {t_ours:.2f} s {m_ours:.0f} MB | pillow {t_pil:.2f} s {m_pil:.0f} MB",
-                  file=sys.stderr, flush=True)
+            print(
+                f"{product} {mp} MP: printline {t_ours:.2f} s {m_ours:.0f} MB | "
+                f"pillow {t_pil:.2f} s {m_pil:.0f} MB",
+                file=sys.stderr,
+                flush=True,
+            )
     mode = "printline render (CLI)" if use_cli else "render_slot + PDF (bench/render.py _ours)"
     print(f"\nprintline = {mode}: print file + preview + overlay + report; pillow = print file only\n")
-    print("| product | photo | printline time | printline peak | Pillow time | Pillow peak | time ratio | memory ratio |")
+    print(
+        "| product | photo | printline time | printline peak | Pillow time | Pillow peak "
+        "| time ratio | memory ratio |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for product, mp, t_ours, m_ours, t_pil, m_pil in rows:
-        print(f"| {product} | {mp} MP | {t_ours:.2f} s | {m_ours:.0f} MB | {t_pil:.2f} s | {m_pil:.0f} MB | "
-              f"{t_pil / t_ours:.2f}x | {m_pil / m_ours:.2f}x |")
+        print(
+            f"| {product} | {mp} MP | {t_ours:.2f} s | {m_ours:.0f} MB | {t_pil:.2f} s | {m_pil:.0f} MB | "
+            f"{t_pil / t_ours:.2f}x | {m_pil / m_ours:.2f}x |"
+        )
 
 
 if __name__ == "__main__":

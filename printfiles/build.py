@@ -2,32 +2,34 @@
 
 This is what `printline render` and the render worker call. Same inputs (spec, product, source
 bytes, meta) give a byte-identical PDF: ids and dates come from `meta`, never from the clock.
+
+The slots render on a worker thread from the moment the item is checked; the PDF side (reportlab,
+barcodes, preflight) is imported and prepared meanwhile, so a one-off CLI run does not wait for
+imports the rasters can hide.
 """
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from orders.spec import ImageRef, ItemSpec
-from printfiles.compose import PagePlan, Placement, write_printfile
-from printfiles.embed import RasterFile
 from printfiles.layout import MM_PER_INCH, PageFrame, page_frames
-from printfiles.marks import SlugInfo
-from printfiles.pdfx import PDFX_VERSION, DocInfo, ids_for
-from printfiles.preflight import preflight_pdf
-from printfiles.preview import PreviewPiece, compose_overlay, compose_preview
-from printfiles.report import BoxMM, ItemReport, OutputInfo, PageBoxes, PreviewPage, SlotReport, TextReport
-from printfiles.text import TextBlock, TextLayoutError, layout_text
 from profiles.catalogue import ImageSlot, Product
 from profiles.printers import Printer, get_printer
 from render import pipeline
 from render.errors import RenderError
 from render.findings import verdict
-from render.geometry import slot_geometry
+from render.geometry import SlotGeometry, slot_geometry
+
+if TYPE_CHECKING:
+    from printfiles.report import ItemReport
+    from printfiles.text import TextBlock
 
 PRODUCER = "Printline (reportlab + pikepdf/qpdf)"
 
@@ -83,6 +85,10 @@ def _slot_images(spec: ItemSpec, product: Product, frames: list[PageFrame]) -> d
 
 
 def _text_blocks(spec: ItemSpec, product: Product, frames: list[PageFrame]) -> dict[int, list[TextBlock]]:
+    if not spec.texts:
+        return {f.index: [] for f in frames}
+    from printfiles.text import TextLayoutError, layout_text
+
     areas = {a.id: (f.index, a) for f in frames for a in f.page.text_areas}
     blocks: dict[int, list[TextBlock]] = {f.index: [] for f in frames}
     used: set[str] = set()
@@ -99,6 +105,29 @@ def _text_blocks(spec: ItemSpec, product: Product, frames: list[PageFrame]) -> d
         if field.text.strip():
             blocks[page_index].append(layout_text(field, area, product.profile, product.intent))
     return blocks
+
+
+@dataclass(frozen=True)
+class _SlotJob:
+    """One photo slot to render: where it sits and what fills it."""
+
+    frame: PageFrame
+    slot: ImageSlot
+    image: ImageRef
+    geometry: SlotGeometry
+
+
+def _render_slots(jobs: list[_SlotJob], product: Product, spec: ItemSpec, sources: Mapping[str, Path],
+                  scratch: Path) -> list[pipeline.RenderResult]:
+    """Render every slot in order (a worker renders one raster at a time: memory stays flat)."""
+    results = []
+    for job in jobs:
+        request = pipeline.RenderRequest.for_product(
+            product, job.geometry, job.image, wrap=spec.wrap, wrap_colour=spec.wrap_colour
+        )
+        name = f"p{job.frame.index}-{job.slot.id}"
+        results.append(pipeline.render_slot(Path(sources[job.image.upload_id]), request, scratch, name=name))
+    return results
 
 
 def build_item(
@@ -132,24 +161,45 @@ def build_item(
             )
     texts = _text_blocks(spec, product, frames)
 
+    jobs = [
+        _SlotJob(frame, slot, images[slot.id], slot_geometry(product, frame.page, slot, orientation, spec.wrap))
+        for frame in frames
+        for slot in frame.page.slots
+        if slot.id in images
+    ]
     scratch = out_dir / ".build"
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir()
     try:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="render-slots") as pool:
+            rendering = pool.submit(_render_slots, jobs, product, spec, sources, scratch)
+            # meanwhile: the PDF side's imports (reportlab, barcodes, pikepdf, preflight)
+            from printfiles.compose import PagePlan, Placement, write_printfile
+            from printfiles.embed import RasterFile
+            from printfiles.marks import SlugInfo
+            from printfiles.pdfx import PDFX_VERSION, DocInfo, ids_for
+            from printfiles.preflight import preflight_pdf
+            from printfiles.preflight.ink import region_sha256
+            from printfiles.preview import PreviewPiece, compose_overlay, compose_preview
+            from printfiles.report import (
+                BoxMM,
+                ItemReport,
+                OutputInfo,
+                PageBoxes,
+                PreviewPage,
+                SlotReport,
+                TextReport,
+            )
+
+            results = rendering.result()
         plans, pieces, slot_reports, findings = [], [], [], []
+        known_ink: dict[str, float] = {}
         for frame in frames:
             placements, page_pieces = [], []
-            for slot in frame.page.slots:
-                ref = images.get(slot.id)
-                if ref is None:
+            for job, result in zip(jobs, results, strict=True):
+                if job.frame is not frame:
                     continue
-                geometry = slot_geometry(product, frame.page, slot, orientation, spec.wrap)
-                request = pipeline.RenderRequest.for_product(
-                    product, geometry, ref, wrap=spec.wrap, wrap_colour=spec.wrap_colour
-                )
-                result = pipeline.render_slot(
-                    Path(sources[ref.upload_id]), request, scratch, name=f"p{frame.index}-{slot.id}"
-                )
+                slot, ref, geometry = job.slot, job.image, job.geometry
                 total_w, total_h = geometry.total_mm
                 box = frame.rect_to_pdf(
                     slot.x_mm - geometry.bleed.left, slot.y_mm - geometry.bleed.top, total_w, total_h
@@ -161,6 +211,7 @@ def build_item(
                     height_px=result.height_px,
                 )
                 placements.append(Placement(raster=raster, box=box))
+                known_ink[region_sha256(raster.path)] = result.metrics.max_ink_percent
                 page_pieces.append(PreviewPiece(preview=Path(result.preview_path), box=box))
                 findings.extend(result.findings)
                 slot_reports.append(
@@ -209,7 +260,7 @@ def build_item(
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
-    preflight = preflight_pdf(printfile, product)
+    preflight = preflight_pdf(printfile, product, known_ink=known_ink)
     all_findings = [*findings, *preflight.findings]
     report = ItemReport(
         brand=meta.brand,

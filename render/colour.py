@@ -37,15 +37,23 @@ def prepare(image: pyvips.Image, has_profile: bool, output: OutputProfile) -> tu
         # is already separated for this press: keep the customer's numbers (K-only stays K-only).
         same = not has_profile or _profile_bytes(image) == output.data()
         if same:
-            return image, ColourIn(fallback=str(output.path), embedded=False, passthrough=True,
-                                   note=f"CMYK kept as {output.id} numbers")
+            return image, ColourIn(
+                fallback=str(output.path),
+                embedded=False,
+                passthrough=True,
+                note=f"CMYK kept as {output.id} numbers",
+            )
         return image, ColourIn(fallback=str(output.path), embedded=True)
     if interpretation in ("b-w", "grey16") and not has_profile:
         image = image.colourspace("grey16" if image.format == "ushort" else "b-w")
         image = image.bandjoin([image, image]).copy(
-            interpretation="rgb16" if image.format == "ushort" else "srgb")
-    return image, ColourIn(fallback="srgb", embedded=has_profile,
-                           note=None if has_profile else "no embedded profile: sRGB assumed")
+            interpretation="rgb16" if image.format == "ushort" else "srgb"
+        )
+    return image, ColourIn(
+        fallback="srgb",
+        embedded=has_profile,
+        note=None if has_profile else "no embedded profile: sRGB assumed",
+    )
 
 
 def _profile_bytes(image: pyvips.Image) -> bytes | None:
@@ -54,18 +62,26 @@ def _profile_bytes(image: pyvips.Image) -> bytes | None:
     return bytes(image.get("icc-profile-data"))
 
 
-def to_output(image: pyvips.Image, colour_in: ColourIn, output: OutputProfile, intent: Intent,
-              *, depth: int = 8) -> pyvips.Image:
+def to_output(
+    image: pyvips.Image, colour_in: ColourIn, output: OutputProfile, intent: Intent, *, depth: int = 8
+) -> pyvips.Image:
     """The product's CMYK, through LittleCMS with the product's intent (BPC for relative)."""
     if colour_in.passthrough:
         return (image if depth == 16 else to_8bit(image)).copy(interpretation="cmyk")
     try:
-        return image.icc_transform(str(output.path), input_profile=colour_in.fallback,
-                                   embedded=colour_in.embedded, intent=intent.value,
-                                   black_point_compensation=intent is Intent.relative, depth=depth)
+        return image.icc_transform(
+            str(output.path),
+            input_profile=colour_in.fallback,
+            embedded=colour_in.embedded,
+            intent=intent.value,
+            black_point_compensation=intent is Intent.relative,
+            depth=depth,
+        )
     except pyvips.Error as exc:
-        raise RenderError("The photo's colour profile cannot be used (it is damaged or does not match the "
-                          "image); save the photo again as sRGB and upload it.") from exc
+        raise RenderError(
+            "The photo's colour profile cannot be used (it is damaged or does not match the "
+            "image); save the photo again as sRGB and upload it."
+        ) from exc
 
 
 def to_8bit(image: pyvips.Image) -> pyvips.Image:
@@ -79,7 +95,7 @@ def to_8bit(image: pyvips.Image) -> pyvips.Image:
 @functools.lru_cache(maxsize=64)
 def hex_to_output(colour: str, output: OutputProfile, intent: Intent) -> list[float]:
     """A '#RRGGBB' sRGB colour as the product's CMYK numbers (for bleed and `fit` backgrounds)."""
-    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     pixel = (pyvips.Image.black(1, 1) + [r, g, b]).cast("uchar").copy(interpretation="srgb")
     cmyk = to_output(pixel, ColourIn(fallback="srgb", embedded=False), output, intent)
     return list(cmyk(0, 0))
@@ -94,8 +110,14 @@ def out_of_gamut_share(image: pyvips.Image, colour_in: ColourIn, output: OutputP
     counts is saturated colour the inks cannot reach. Meant for a reduced copy of the slot.
     """
     lab = image.icc_import(input_profile=colour_in.fallback, embedded=colour_in.embedded, intent="relative")
-    device = image.icc_transform(str(output.path), input_profile=colour_in.fallback, embedded=colour_in.embedded,
-                                 intent="relative", black_point_compensation=True, depth=16)
+    device = image.icc_transform(
+        str(output.path),
+        input_profile=colour_in.fallback,
+        embedded=colour_in.embedded,
+        intent="relative",
+        black_point_compensation=True,
+        depth=16,
+    )
     back = device.icc_import(input_profile=str(output.path), embedded=False, intent="relative")
     black = _black_l(output)
     reference = lab * [1.0 - black / 100.0, 1.0, 1.0] + [black, 0.0, 0.0]
@@ -107,9 +129,12 @@ def out_of_gamut_share(image: pyvips.Image, colour_in: ColourIn, output: OutputP
 def _black_l(output: OutputProfile) -> float:
     """L* of the darkest colour the condition prints (where BPC puts black)."""
     black = pyvips.Image.black(1, 1, bands=3).cast("uchar").copy(interpretation="srgb")
-    device = black.icc_transform(str(output.path), input_profile="srgb", intent="relative",
-                                 black_point_compensation=True, depth=16)
-    return float(device.icc_import(input_profile=str(output.path), embedded=False, intent="relative")(0, 0)[0])
+    device = black.icc_transform(
+        str(output.path), input_profile="srgb", intent="relative", black_point_compensation=True, depth=16
+    )
+    return float(
+        device.icc_import(input_profile=str(output.path), embedded=False, intent="relative")(0, 0)[0]
+    )
 
 
 def max_ink_percent(cmyk: pyvips.Image) -> float:

@@ -45,8 +45,10 @@ class SlotGeometry:
     @property
     def total_mm(self) -> tuple[float, float]:
         """Width and height of the whole raster incl. bleed, mm (the PDF's BleedBox of the slot)."""
-        return (self.width_mm + self.bleed.left + self.bleed.right,
-                self.height_mm + self.bleed.top + self.bleed.bottom)
+        return (
+            self.width_mm + self.bleed.left + self.bleed.right,
+            self.height_mm + self.bleed.top + self.bleed.bottom,
+        )
 
     @property
     def aspect(self) -> float:
@@ -56,8 +58,10 @@ class SlotGeometry:
     def pixel_size(self) -> tuple[int, int]:
         """Full raster incl. bleed at `ppi`, rounded to whole pixels; poster-50x70: (5976, 8339)."""
         total_w, total_h = self.total_mm
-        return (max(1, round(total_w * self.ppi / MM_PER_INCH)),
-                max(1, round(total_h * self.ppi / MM_PER_INCH)))
+        return (
+            max(1, round(total_w * self.ppi / MM_PER_INCH)),
+            max(1, round(total_h * self.ppi / MM_PER_INCH)),
+        )
 
     def px_per_mm(self) -> tuple[float, float]:
         """Exact raster pixels per mm on each axis once the raster fills `total_mm` (≈ ppi / 25.4)."""
@@ -85,8 +89,7 @@ class CropBox:
     height: float
 
 
-def crop_box(crop_x: float, crop_y: float, crop_w: float, crop_h: float,
-             upright: tuple[int, int]) -> CropBox:
+def crop_box(crop_x: float, crop_y: float, crop_w: float, crop_h: float, upright: tuple[int, int]) -> CropBox:
     """Fractions of the upright image (as the editor sends them) → source pixels."""
     width, height = upright
     return CropBox(crop_x * width, crop_y * height, crop_w * width, crop_h * height)
@@ -97,7 +100,9 @@ def aspect_mismatch(box: CropBox, geometry: SlotGeometry) -> float:
     return abs((box.width / box.height) / geometry.aspect - 1.0)
 
 
-def centred_box(upright: tuple[int, int], aspect: float, centre: tuple[float, float] | None = None) -> CropBox:
+def centred_box(
+    upright: tuple[int, int], aspect: float, centre: tuple[float, float] | None = None
+) -> CropBox:
     """The largest rectangle of `aspect` inside the image, centred (or on `centre`, kept inside)."""
     width, height = upright
     if width / height > aspect:
@@ -164,8 +169,13 @@ def _find_slot(page: Page, slot: ImageSlot | str) -> ImageSlot:
     raise KeyError(f"page {page.name!r} has no image slot {slot!r}; slots: {[s.id for s in page.slots]}")
 
 
-def slot_geometry(product: Product, page: Page | str | int = 0, slot: ImageSlot | str | None = None,
-                  orientation: Orientation | None = None, wrap: BleedStrategy | None = None) -> SlotGeometry:
+def slot_geometry(
+    product: Product,
+    page: Page | str | int = 0,
+    slot: ImageSlot | str | None = None,
+    orientation: Orientation | None = None,
+    wrap: BleedStrategy | None = None,
+) -> SlotGeometry:
     """A catalogue slot as a SlotGeometry.
 
     Slot edges lying on the page's trim edge get the product's bleed, interior edges none. Canvas:
@@ -184,8 +194,13 @@ def slot_geometry(product: Product, page: Page | str | int = 0, slot: ImageSlot 
             bottom=b if _on(the_slot.y_mm + the_slot.height_mm, the_page.height_mm) else 0.0,
             left=b if _on(the_slot.x_mm, 0) else 0.0,
         )
-    return SlotGeometry(width_mm=the_slot.width_mm, height_mm=the_slot.height_mm, bleed=bleed,
-                        ppi=product.preflight.target_ppi, safe_mm=product.safe_mm)
+    return SlotGeometry(
+        width_mm=the_slot.width_mm,
+        height_mm=the_slot.height_mm,
+        bleed=bleed,
+        ppi=product.preflight.target_ppi,
+        safe_mm=product.safe_mm,
+    )
 
 
 def bleed_strategy(product: Product, wrap: BleedStrategy | None = None) -> BleedStrategy:

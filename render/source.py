@@ -15,8 +15,16 @@ import pyvips
 
 from render.errors import RenderError
 
-FORMATS = {"jpegload": "jpeg", "pngload": "png", "tiffload": "tiff", "webpload": "webp",
-           "heifload": "heif", "gifload": "gif", "jp2kload": "jp2k", "jxlload": "jxl"}
+FORMATS = {
+    "jpegload": "jpeg",
+    "pngload": "png",
+    "tiffload": "tiff",
+    "webpload": "webp",
+    "heifload": "heif",
+    "gifload": "gif",
+    "jp2kload": "jp2k",
+    "jxlload": "jxl",
+}
 SEQUENTIAL_ORIENTATIONS = {1, 2}  # no turn, or a mirror along rows: decodable top to bottom
 SWAPPING_ORIENTATIONS = {5, 6, 7, 8}
 
@@ -68,18 +76,18 @@ def icc_description(data: bytes) -> str | None:
     try:
         count = struct.unpack(">I", data[128:132])[0]
         for i in range(count):
-            sig, offset, size = struct.unpack(">4sII", data[132 + 12 * i:144 + 12 * i])
+            sig, offset, size = struct.unpack(">4sII", data[132 + 12 * i : 144 + 12 * i])
             if sig != b"desc":
                 continue
-            tag = data[offset:offset + size]
+            tag = data[offset : offset + size]
             if tag[:4] == b"desc":
                 length = struct.unpack(">I", tag[8:12])[0]
-                return tag[12:12 + length].split(b"\0")[0].decode("latin-1").strip() or None
+                return tag[12 : 12 + length].split(b"\0")[0].decode("latin-1").strip() or None
             if tag[:4] == b"mluc":
                 records = struct.unpack(">I", tag[8:12])[0]
                 if records:
                     rec_len, rec_off = struct.unpack(">II", tag[20:28])
-                    return tag[rec_off:rec_off + rec_len].decode("utf-16-be").strip("\0 ") or None
+                    return tag[rec_off : rec_off + rec_len].decode("utf-16-be").strip("\0 ") or None
     except (struct.error, UnicodeDecodeError):
         return None
     return None
@@ -100,7 +108,8 @@ def inspect(path: Path) -> SourceInfo:
     except pyvips.Error as exc:
         raise RenderError(
             f"The file {path.name!r} cannot be read as an image (send a JPEG, PNG, TIFF, WebP or HEIC/AVIF "
-            "photo)." ) from exc
+            "photo)."
+        ) from exc
     if fmt in ("uchar", "char"):
         bits = 8
     elif fmt in ("ushort", "short"):
@@ -109,11 +118,19 @@ def inspect(path: Path) -> SourceInfo:
         bits = 32
     colour_bands = 4 if interpretation == "cmyk" else (1 if interpretation in ("b-w", "grey16") else 3)
     return SourceInfo(
-        path=path, format=FORMATS.get(loader, loader.removesuffix("load")), loader=loader,
-        width=image.width, height=image.height,
+        path=path,
+        format=FORMATS.get(loader, loader.removesuffix("load")),
+        loader=loader,
+        width=image.width,
+        height=image.height,
         orientation=orientation if 1 <= orientation <= 8 else 1,
-        frames=max(frames, 1), bands=bands, bits=bits, interpretation=interpretation,
-        has_alpha=bands > colour_bands, icc=icc, icc_name=icc_description(icc) if icc else None,
+        frames=max(frames, 1),
+        bands=bands,
+        bits=bits,
+        interpretation=interpretation,
+        has_alpha=bands > colour_bands,
+        icc=icc,
+        icc_name=icc_description(icc) if icc else None,
     )
 
 
@@ -133,8 +150,14 @@ class Loaded:
 def _reversed_axes(orientation: int) -> tuple[bool, bool, bool]:
     """(upright x reversed vs storage, upright y reversed, axes swapped) for EXIF orientations 1-8."""
     return {
-        1: (False, False, False), 2: (True, False, False), 3: (True, True, False), 4: (False, True, False),
-        5: (False, False, True), 6: (True, False, True), 7: (True, True, True), 8: (False, True, True),
+        1: (False, False, False),
+        2: (True, False, False),
+        3: (True, True, False),
+        4: (False, True, False),
+        5: (False, False, True),
+        6: (True, False, True),
+        7: (True, True, True),
+        8: (False, True, True),
     }[orientation]
 
 
@@ -150,8 +173,10 @@ def load(info: SourceInfo, *, shrink: int = 1, random_access: bool = False) -> L
         stored = pyvips.Image.new_from_file(str(info.path), **options)
         image = stored.autorot() if info.orientation != 1 else stored
     except pyvips.Error as exc:
-        raise RenderError(f"The image {info.path.name!r} is damaged and cannot be decoded; "
-                          "please upload the original photo again.") from exc
+        raise RenderError(
+            f"The image {info.path.name!r} is damaged and cannot be decoded; "
+            "please upload the original photo again."
+        ) from exc
     image = _flatten(image, info)
     offset_x = offset_y = 0.0
     if shrink > 1:

@@ -11,6 +11,8 @@ chunks (ink.py), so memory does not grow with the print size.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pathlib import Path
 
 import pikepdf
@@ -81,8 +83,12 @@ def _broken(
     )
 
 
-def preflight_pdf(path: Path, product: Product | None = None) -> PreflightReport:
-    """Read any PDF back and judge it (against the product, if given); never raises on a bad file."""
+def preflight_pdf(path: Path, product: Product | None = None, *,
+                  known_ink: Mapping[str, float] | None = None) -> PreflightReport:
+    """Read any PDF back and judge it (against the product, if given); never raises on a bad file.
+
+    `known_ink` maps the SHA-256 of an image stream to its max total ink as measured already (the
+    render's own measurement of the rasters build_item embedded); other images are decoded."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -115,7 +121,7 @@ def preflight_pdf(path: Path, product: Product | None = None) -> PreflightReport
         )
     with pdf:
         try:
-            return _inspect(path, size, pdf, product)
+            return _inspect(path, size, pdf, product, known_ink)
         except Exception as exc:  # noqa: BLE001 - damaged objects deep inside: still a verdict
             return _broken(
                 path,
@@ -126,7 +132,8 @@ def preflight_pdf(path: Path, product: Product | None = None) -> PreflightReport
             )
 
 
-def _inspect(path: Path, size: int, pdf: pikepdf.Pdf, product: Product | None) -> PreflightReport:
+def _inspect(path: Path, size: int, pdf: pikepdf.Pdf, product: Product | None,
+             known_ink: Mapping[str, float] | None = None) -> PreflightReport:
     findings: list[Finding] = []
     thresholds: Preflight = product.preflight if product is not None else Preflight()
     if pdf.is_encrypted:
@@ -170,7 +177,7 @@ def _inspect(path: Path, size: int, pdf: pikepdf.Pdf, product: Product | None) -
         )
         resources = inherited(page, "/Resources")
         for name, image, ctm, inline in placed_images(page, resources, IDENTITY, colours=vector_colours):
-            images.append(image_info(path, pdf, index, name, image, ctm, inline))
+            images.append(image_info(path, pdf, index, name, image, ctm, inline, known_ink))
     if expected is not None and len(pdf.pages) != len(expected):
         findings.append(
             finding(

@@ -4,6 +4,8 @@ that `preflight_pdf` turns into a finding."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import hashlib
 import math
 import re
@@ -135,7 +137,8 @@ def image_size_mm(ctm: tuple) -> tuple[float, float]:
     return math.hypot(a, b) * MM_PER_PT, math.hypot(c, d) * MM_PER_PT
 
 
-def image_info(path: Path, pdf: pikepdf.Pdf, page: int, name: str, image, ctm: tuple, inline) -> ImageInfo:
+def image_info(path: Path, pdf: pikepdf.Pdf, page: int, name: str, image, ctm: tuple, inline,
+               known_ink: Mapping[str, float] | None = None) -> ImageInfo:
     width_mm, height_mm = image_size_mm(ctm)
     if image is None:
         try:
@@ -161,7 +164,7 @@ def image_info(path: Path, pdf: pikepdf.Pdf, page: int, name: str, image, ctm: t
             else (str(filters)[1:] if filters else None)
         )
         bits = int(image.get("/BitsPerComponent")) if "/BitsPerComponent" in image else None
-        ink = image_ink(path, pdf, image, width, height) if cs in ("DeviceCMYK", "ICCBased(CMYK)") else None
+        ink = image_ink(path, pdf, image, width, height, known_ink) if cs in ("DeviceCMYK", "ICCBased(CMYK)") else None
     ppi_x = width / (width_mm / 25.4) if width_mm > 0 else 0.0
     ppi_y = height / (height_mm / 25.4) if height_mm > 0 else 0.0
     return ImageInfo(

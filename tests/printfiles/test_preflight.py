@@ -260,3 +260,25 @@ def test_flate_ink_reads_only_the_declared_rows(tmp_path):
     pdf.save(path)
     report = preflight_pdf(path)
     assert report.max_ink_percent == pytest.approx(100 / 255 * 100, abs=0.1)
+
+
+def test_known_ink_of_an_embedded_raster_skips_its_decode(build, catalogue):
+    """build_item hands the render's own ink measurement to the preflight, keyed by the raster's
+    SHA-256; any other image is still decoded and measured."""
+    from printfiles.preflight.ink import region_sha256
+
+    result = build("poster-20x30")
+    raster_ink = result.report.slots[0].render["metrics"]["max_ink_percent"]
+    assert result.report.preflight.images[0].max_ink_percent == raster_ink
+    product = catalogue.get("poster-20x30")
+    decoded = preflight_pdf(result.printfile, product).images[0].max_ink_percent
+    assert decoded is not None and 0 < decoded <= 400
+    wrong_key = preflight_pdf(result.printfile, product, known_ink={"0" * 64: 999.0})
+    assert wrong_key.images[0].max_ink_percent == decoded
+    with pikepdf.open(result.printfile) as pdf:
+        from printfiles.preflight.ink import raw_stream_at
+
+        image = next(iter(pdf.pages[0].get_images().values()))
+        offset, length = raw_stream_at(result.printfile, pdf, image)
+    digest = region_sha256(result.printfile, offset, length)
+    assert preflight_pdf(result.printfile, product, known_ink={digest: 123.0}).images[0].max_ink_percent == 123.0

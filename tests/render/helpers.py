@@ -19,17 +19,32 @@ FOGRA47 = OUTPUT_PROFILES["FOGRA47"]
 
 def px_geometry(width: int, height: int, bleed: float = 0.0, *, safe: float = 0.0) -> SlotGeometry:
     """A slot of width x height raster pixels (plus `bleed` pixels per side)."""
-    return SlotGeometry(width_mm=width, height_mm=height, bleed=Edges.uniform(bleed), ppi=PX_PPI, safe_mm=safe)
+    return SlotGeometry(
+        width_mm=width, height_mm=height, bleed=Edges.uniform(bleed), ppi=PX_PPI, safe_mm=safe
+    )
 
 
-def request(geometry: SlotGeometry, *, profile: OutputProfile = FOGRA39, intent: Intent = Intent.relative,
-            bleed: BleedStrategy = BleedStrategy.image, **kw) -> RenderRequest:
-    return RenderRequest(geometry=geometry, profile=profile, intent=intent, bleed=bleed,
-                         preflight=Preflight(target_ppi=300, warn_ppi=150, fail_ppi=80), **kw)
+def request(
+    geometry: SlotGeometry,
+    *,
+    profile: OutputProfile = FOGRA39,
+    intent: Intent = Intent.relative,
+    bleed: BleedStrategy = BleedStrategy.image,
+    **kw,
+) -> RenderRequest:
+    return RenderRequest(
+        geometry=geometry,
+        profile=profile,
+        intent=intent,
+        bleed=bleed,
+        preflight=Preflight(target_ppi=300, warn_ppi=150, fail_ppi=80),
+        **kw,
+    )
 
 
-def patches(colours: list[tuple[int, ...]], size: int = 40, *, fmt: str = "uchar",
-            interpretation: str = "srgb") -> pyvips.Image:
+def patches(
+    colours: list[tuple[int, ...]], size: int = 40, *, fmt: str = "uchar", interpretation: str = "srgb"
+) -> pyvips.Image:
     """A row of flat square patches, one per colour."""
     tiles = [(pyvips.Image.black(size, size, bands=len(c)) + list(c)).cast(fmt) for c in colours]
     return pyvips.Image.arrayjoin(tiles, across=len(tiles)).copy(interpretation=interpretation)
@@ -57,8 +72,15 @@ def builtin_profile(name: str) -> bytes:
     return bytes(seed.icc_transform(name, input_profile="srgb").get("icc-profile-data"))
 
 
-def transicc(exe: str, in_profile: str, out_profile: Path, values: list[tuple[float, ...]], *,
-             intent: int = 1, bpc: bool = True) -> list[list[float]]:
+def transicc(
+    exe: str,
+    in_profile: str,
+    out_profile: Path,
+    values: list[tuple[float, ...]],
+    *,
+    intent: int = 1,
+    bpc: bool = True,
+) -> list[list[float]]:
     """LittleCMS's own answer in transicc's units: RGB/grey 0-255 (fractions allowed, so 16-bit values
     are given as v * 255 / 65535), CMYK in %."""
     args = [exe, f"-i{in_profile}", f"-o{out_profile}", f"-t{intent}", "-n"]

@@ -6,7 +6,9 @@ import struct
 
 D50 = (0.9642, 1.0, 0.8249)
 ADOBE_RGB = {  # Adobe RGB (1998), D50-adapted colorants, gamma 563/256
-    "r": (0.60974, 0.31111, 0.01947), "g": (0.20528, 0.62567, 0.06087), "b": (0.14919, 0.06322, 0.74457),
+    "r": (0.60974, 0.31111, 0.01947),
+    "g": (0.20528, 0.62567, 0.06087),
+    "b": (0.14919, 0.06322, 0.74457),
 }
 
 
@@ -47,13 +49,22 @@ def _profile(colour_space: bytes, tags: list[tuple[bytes, bytes]]) -> bytes:
 
 def adobe_rgb() -> bytes:
     gamma = _curv(563 / 256)
-    return _profile(b"RGB ", [
-        (b"desc", _desc("Test Adobe RGB (1998)")), (b"wtpt", _xyz(D50)),
-        (b"rXYZ", _xyz(ADOBE_RGB["r"])), (b"gXYZ", _xyz(ADOBE_RGB["g"])), (b"bXYZ", _xyz(ADOBE_RGB["b"])),
-        (b"rTRC", gamma), (b"gTRC", gamma), (b"bTRC", gamma),
-    ])
+    return _profile(
+        b"RGB ",
+        [
+            (b"desc", _desc("Test Adobe RGB (1998)")),
+            (b"wtpt", _xyz(D50)),
+            (b"rXYZ", _xyz(ADOBE_RGB["r"])),
+            (b"gXYZ", _xyz(ADOBE_RGB["g"])),
+            (b"bXYZ", _xyz(ADOBE_RGB["b"])),
+            (b"rTRC", gamma),
+            (b"gTRC", gamma),
+            (b"bTRC", gamma),
+        ],
+    )
 
 
 def grey(gamma: float = 2.2) -> bytes:
-    return _profile(b"GRAY", [(b"desc", _desc(f"Test Gray gamma {gamma}")), (b"wtpt", _xyz(D50)),
-                              (b"kTRC", _curv(gamma))])
+    return _profile(
+        b"GRAY", [(b"desc", _desc(f"Test Gray gamma {gamma}")), (b"wtpt", _xyz(D50)), (b"kTRC", _curv(gamma))]
+    )

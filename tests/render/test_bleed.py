@@ -1,9 +1,10 @@
-"""Bleed: image beyond the crop (edge extended where there is none), mirrored edges, solid colour; canvas wrap."""
+"""Bleed: image beyond the crop (edge extended where there is none), mirrored edges, solid colour;
+canvas wrap."""
 
 from __future__ import annotations
 
-import pyvips
 import pytest
+import pyvips
 
 from orders.spec import Crop
 from profiles.catalogue import BleedStrategy, load_catalogue
@@ -33,8 +34,11 @@ INNER = Crop(x=0.2, y=0.2, width=0.6, height=0.6)  # exactly the ramp
 
 def _render(tmp_path, strategy, crop=INNER, **kw):
     geometry = px_geometry(120, 120, BLEED)
-    return render_slot(_framed_source(tmp_path), request(geometry, crop=crop, bleed=strategy, **kw),
-                       tmp_path / strategy.value)
+    return render_slot(
+        _framed_source(tmp_path),
+        request(geometry, crop=crop, bleed=strategy, **kw),
+        tmp_path / strategy.value,
+    )
 
 
 def test_image_strategy_uses_the_pixels_beyond_the_crop(tmp_path):

@@ -9,15 +9,45 @@ import pytest
 from profiles.catalogue import Intent
 from render.pipeline import render_slot
 from tests.render import iccgen
-from tests.render.helpers import (FOGRA39, FOGRA47, builtin_profile, patch_means, patches, px_geometry, read_cmyk,
-                                  request, transicc, with_profile)
+from tests.render.helpers import (
+    FOGRA39,
+    FOGRA47,
+    builtin_profile,
+    patch_means,
+    patches,
+    px_geometry,
+    read_cmyk,
+    request,
+    transicc,
+    with_profile,
+)
 
-RGB = [(255, 0, 0), (0, 160, 60), (20, 40, 230), (0, 200, 220), (230, 180, 150), (128, 128, 128),
-       (30, 30, 30), (255, 255, 255), (0, 0, 0), (250, 140, 10)]
-CMYK = [(0, 0, 0, 0), (255, 0, 0, 0), (0, 255, 0, 0), (0, 0, 255, 0), (0, 0, 0, 255), (60, 120, 200, 10),
-        (128, 128, 128, 128), (10, 20, 30, 40)]
+RGB = [
+    (255, 0, 0),
+    (0, 160, 60),
+    (20, 40, 230),
+    (0, 200, 220),
+    (230, 180, 150),
+    (128, 128, 128),
+    (30, 30, 30),
+    (255, 255, 255),
+    (0, 0, 0),
+    (250, 140, 10),
+]
+CMYK = [
+    (0, 0, 0, 0),
+    (255, 0, 0, 0),
+    (0, 255, 0, 0),
+    (0, 0, 255, 0),
+    (0, 0, 0, 255),
+    (60, 120, 200, 10),
+    (128, 128, 128, 128),
+    (10, 20, 30, 40),
+]
 GREY = [(0,), (40,), (100,), (128,), (200,), (255,)]
 TOLERANCE = 1.0  # percent per channel
+
+pytestmark = pytest.mark.tools
 
 
 def _render(tmp_path: Path, source: Path, count: int, **kw) -> list[list[float]]:
@@ -60,12 +90,18 @@ def test_adobe_rgb_differs_from_srgb(tmp_path):
     with_profile(patches(RGB[:3]), iccgen.adobe_rgb()).pngsave(str(tagged))
     a = _render(tmp_path / "a", plain, 3)
     b = _render(tmp_path / "b", tagged, 3)
-    assert max(abs(x - y) for ra, rb in zip(a, b) for x, y in zip(ra, rb)) > 5
+    assert max(abs(x - y) for ra, rb in zip(a, b, strict=True) for x, y in zip(ra, rb, strict=True)) > 5
 
 
 def test_sixteen_bit_rgb(tmp_path, tool):
     exe = tool("transicc")
-    values16 = [(65535, 0, 0), (12000, 40000, 20000), (33000, 33000, 33000), (1000, 2000, 3000), (51400, 38550, 32896)]
+    values16 = [
+        (65535, 0, 0),
+        (12000, 40000, 20000),
+        (33000, 33000, 33000),
+        (1000, 2000, 3000),
+        (51400, 38550, 32896),
+    ]
     source = tmp_path / "in16.png"
     patches(values16, fmt="ushort", interpretation="rgb16").pngsave(str(source), bitdepth=16)
     oracle = transicc(exe, "*sRGB", FOGRA39.path, [tuple(v * 255 / 65535 for v in row) for row in values16])
@@ -76,7 +112,9 @@ def test_tagged_cmyk_input_is_converted(tmp_path, tool):
     exe = tool("transicc")
     source = tmp_path / "in.jpg"
     profile = builtin_profile("cmyk")
-    with_profile(patches(CMYK, interpretation="cmyk"), profile).jpegsave(str(source), Q=100, subsample_mode="off")
+    with_profile(patches(CMYK, interpretation="cmyk"), profile).jpegsave(
+        str(source), Q=100, subsample_mode="off"
+    )
     icc = tmp_path / "cmyk.icc"
     icc.write_bytes(profile)
     oracle = transicc(exe, str(icc), FOGRA39.path, [tuple(v * 100 / 255 for v in c) for c in CMYK])
@@ -115,3 +153,20 @@ def test_perceptual_intent_on_uncoated(tmp_path, tool):
     patches(RGB).pngsave(str(source))
     ours = _render(tmp_path, source, len(RGB), profile=FOGRA47, intent=Intent.perceptual)
     _assert_close(ours, transicc(exe, "*sRGB", FOGRA47.path, RGB, intent=0, bpc=False))
+
+
+@pytest.mark.parametrize("bits", [8, 16])
+def test_enlarged_patches_keep_the_littlecms_numbers(tmp_path, tool, bits):
+    """When enlarging, the transform runs before the enlargement (at source size): same numbers."""
+    exe = tool("transicc")
+    source = tmp_path / "in.png"
+    if bits == 16:
+        patches([tuple(v * 257 for v in c) for c in RGB], fmt="ushort", interpretation="rgb16").pngsave(
+            str(source), bitdepth=16
+        )
+    else:
+        patches(RGB).pngsave(str(source))
+    result = render_slot(source, request(px_geometry(80 * len(RGB), 80)), tmp_path / "out")
+    assert result.metrics.scale_factor == pytest.approx(2.0) and result.metrics.sharpen_amount
+    ours = [[v * 100 / 255 for v in row] for row in patch_means(read_cmyk(result.image_path), len(RGB), 80)]
+    _assert_close(ours, transicc(exe, "*sRGB", FOGRA39.path, RGB))

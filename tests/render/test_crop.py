@@ -46,8 +46,11 @@ def _ink_profile(image: pyvips.Image, horizontal: bool) -> list[float]:
     return [line(0, i)[0] for i in range(line.height)]
 
 
-@pytest.mark.parametrize(("visible", "bleed"), [((60, 40), 5), ((450, 300), 12), ((180, 120), 8)],
-                         ids=["downscale-3x", "upscale-2.5x", "same-size"])
+@pytest.mark.parametrize(
+    ("visible", "bleed"),
+    [((60, 40), 5), ((450, 300), 12), ((180, 120), 8)],
+    ids=["downscale-3x", "upscale-2.5x", "same-size"],
+)
 def test_trim_edges_land_on_the_crop_edges(tmp_path, visible, bleed):
     source = _target_source(tmp_path)
     x, y, w, h = RECT
@@ -104,8 +107,9 @@ def test_fit_puts_the_whole_image_on_the_background(tmp_path):
     red = (pyvips.Image.black(100, 100, bands=3) + [220, 30, 30]).cast("uchar").copy(interpretation="srgb")
     source = tmp_path / "square.png"
     red.pngsave(str(source))
-    result = render_slot(source, request(px_geometry(90, 30), mode=CropMode.fit, background="#0000FF"),
-                         tmp_path / "out")
+    result = render_slot(
+        source, request(px_geometry(90, 30), mode=CropMode.fit, background="#0000FF"), tmp_path / "out"
+    )
     raster = read_cmyk(result.image_path)
     centre = raster.crop(40, 10, 10, 10)
     side = raster.crop(5, 10, 10, 10)

@@ -5,8 +5,18 @@ from __future__ import annotations
 import pytest
 
 from profiles.catalogue import BleedStrategy, Kind, Orientation, load_catalogue
-from render.geometry import (Edges, SlotGeometry, bleed_strategy, centred_box, crop_box, effective_ppi, fit_box,
-                             scale_factors, shrink_on_load, slot_geometry)
+from render.geometry import (
+    Edges,
+    SlotGeometry,
+    bleed_strategy,
+    centred_box,
+    crop_box,
+    effective_ppi,
+    fit_box,
+    scale_factors,
+    shrink_on_load,
+    slot_geometry,
+)
 
 CATALOGUE = load_catalogue()
 
@@ -38,12 +48,18 @@ def test_every_product_slot_size(product_id):
                         product.bleed_mm if on(slot.y_mm + slot.height_mm, page.height_mm) else 0,
                         product.bleed_mm if on(slot.x_mm, 0) else 0,
                     )
-                t, r, b, l = expected_bleed
-                assert (geometry.bleed.top, geometry.bleed.right, geometry.bleed.bottom, geometry.bleed.left) == \
-                    expected_bleed
+                top, right, bottom, left = expected_bleed
+                assert (
+                    geometry.bleed.top,
+                    geometry.bleed.right,
+                    geometry.bleed.bottom,
+                    geometry.bleed.left,
+                ) == expected_bleed
                 ppi = product.preflight.target_ppi
-                assert geometry.pixel_size() == (round((slot.width_mm + l + r) / 25.4 * ppi),
-                                                 round((slot.height_mm + t + b) / 25.4 * ppi))
+                assert geometry.pixel_size() == (
+                    round((slot.width_mm + left + right) / 25.4 * ppi),
+                    round((slot.height_mm + top + bottom) / 25.4 * ppi),
+                )
                 assert (geometry.width_mm, geometry.height_mm) == (slot.width_mm, slot.height_mm)
 
 
@@ -89,7 +105,17 @@ def test_crop_arithmetic():
     assert (fit.x, fit.y, fit.width, fit.height) == (-500, 0, 2000, 1000)
 
 
-@pytest.mark.parametrize(("scale", "factor"), [(1.5, 1), (0.6, 1), (0.4, 1), (0.25, 2), (0.2, 2), (0.1, 4),
-                                               (0.0625, 8), (0.01, 8)])
+@pytest.mark.parametrize(
+    ("scale", "factor"), [(1.5, 1), (0.6, 1), (0.4, 1), (0.25, 2), (0.2, 2), (0.1, 4), (0.0625, 8), (0.01, 8)]
+)
 def test_shrink_on_load_leaves_room_for_lanczos(scale, factor):
     assert shrink_on_load(scale) == factor
+
+
+def test_sharpening_grows_with_the_enlargement():
+    from render.resample import sharpen_params
+
+    assert sharpen_params(1.0) is None
+    amounts = [sharpen_params(s).amount for s in (1.1, 1.5, 2.5, 4.0, 8.0)]
+    assert amounts == sorted(amounts) and 0 < amounts[0] and amounts[-1] <= 1.0
+    assert sharpen_params(3.0).sigma > sharpen_params(1.5).sigma

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import pyvips
 
@@ -24,8 +22,9 @@ def _stored_for(upright: pyvips.Image, orientation: int) -> pyvips.Image:
         tagged = candidate.copy()
         tagged.set_type(pyvips.GValue.gint_type, "orientation", orientation)
         turned = tagged.autorot()
-        if (turned.width, turned.height) == (upright.width, upright.height) and \
-                (turned - upright).abs().max() == 0:
+        if (turned.width, turned.height) == (upright.width, upright.height) and (
+            turned - upright
+        ).abs().max() == 0:
             return tagged
     raise AssertionError(f"no stored form for orientation {orientation}")
 
@@ -43,10 +42,14 @@ def _upright(width: int, height: int) -> pyvips.Image:
     return image.insert(block, width // 10, height // 12).copy(interpretation="srgb")
 
 
-@pytest.mark.parametrize(("suffix", "out_size", "tolerance"), [
-    (".png", (200, 300), (0.3, 12)),  # lossless, enlarged: only the pipeline can differ
-    (".jpg", (40, 60), (2.5, 80)),  # JPEG shrink-on-load: the DCT block grid moves with the orientation
-], ids=["upscale-png", "shrink-on-load-jpeg"])
+@pytest.mark.parametrize(
+    ("suffix", "out_size", "tolerance"),
+    [
+        (".png", (200, 300), (0.3, 12)),  # lossless, enlarged: only the pipeline can differ
+        (".jpg", (40, 60), (2.5, 80)),  # JPEG shrink-on-load: the DCT block grid moves with the orientation
+    ],
+    ids=["upscale-png", "shrink-on-load-jpeg"],
+)
 def test_every_exif_orientation_gives_the_same_upright_result(tmp_path, suffix, out_size, tolerance):
     width, height = (603, 905) if suffix == ".jpg" else (60, 90)
     upright = _upright(width, height)
@@ -66,7 +69,9 @@ def test_every_exif_orientation_gives_the_same_upright_result(tmp_path, suffix, 
     mean_limit, max_limit = tolerance
     for orientation in range(2, 9):
         difference = (rasters[orientation] - rasters[1]).abs()
-        assert difference.avg() < mean_limit, f"orientation {orientation} differs by {difference.avg():.2f} on average"
+        assert difference.avg() < mean_limit, (
+            f"orientation {orientation} differs by {difference.avg():.2f} on average"
+        )
         assert difference.max() < max_limit
 
 
@@ -77,8 +82,9 @@ def test_formats(tmp_path, suffix):
     image = patches(colours)
     try:
         if suffix in (".heic", ".avif"):
-            image.heifsave(str(source), Q=95, compression="hevc" if suffix == ".heic" else "av1",
-                           subsample_mode="off")
+            image.heifsave(
+                str(source), Q=95, compression="hevc" if suffix == ".heic" else "av1", subsample_mode="off"
+            )
         else:
             image.write_to_file(str(source), **({"Q": 98} if suffix in (".jpg", ".webp") else {}))
     except pyvips.Error as exc:
@@ -89,11 +95,17 @@ def test_formats(tmp_path, suffix):
     reference_dir.mkdir()
     reference = reference_dir / "ref.png"
     image.pngsave(str(reference))
-    expected = patch_means(read_cmyk(render_slot(reference, request(px_geometry(120, 40)), tmp_path / "r").image_path), 3)
-    for got, want in zip(means, expected):
-        assert max(abs(g - w) for g, w in zip(got, want)) < 8  # lossy codecs
-    assert result.metrics.source_format in suffix.replace(".tif", ".tiff").replace(".avif", ".heif").replace(".heic", ".heif") \
-        or result.metrics.source_format == "jpeg" and suffix == ".jpg"
+    expected = patch_means(
+        read_cmyk(render_slot(reference, request(px_geometry(120, 40)), tmp_path / "r").image_path), 3
+    )
+    for got, want in zip(means, expected, strict=True):
+        assert max(abs(g - w) for g, w in zip(got, want, strict=True)) < 8  # lossy codecs
+    assert (
+        result.metrics.source_format
+        in suffix.replace(".tif", ".tiff").replace(".avif", ".heif").replace(".heic", ".heif")
+        or result.metrics.source_format == "jpeg"
+        and suffix == ".jpg"
+    )
 
 
 def test_sixteen_bit_is_kept_until_the_colour_transform(tmp_path):
@@ -113,7 +125,9 @@ def test_alpha_is_flattened_on_white(tmp_path, bits):
     interp = "rgb16" if bits == 16 else "srgb"
     source = tmp_path / "alpha.png"
     # left patch: opaque blue; right patch: fully transparent black
-    patches([(0, 0, top, top), (0, 0, 0, 0)], fmt=fmt, interpretation=interp).pngsave(str(source), bitdepth=bits)
+    patches([(0, 0, top, top), (0, 0, 0, 0)], fmt=fmt, interpretation=interp).pngsave(
+        str(source), bitdepth=bits
+    )
     result = render_slot(source, request(px_geometry(80, 40)), tmp_path / "out")
     opaque, clear = patch_means(read_cmyk(result.image_path), 2)
     assert max(clear) < 2  # paper white: no ink
@@ -129,7 +143,7 @@ def test_multi_page_uses_the_first_page_and_says_so(tmp_path):
     stack.set_type(pyvips.GValue.gint_type, "page-height", 40)
     stack.tiffsave(str(source))
     result = render_slot(source, request(px_geometry(40, 40)), tmp_path / "out")
-    (c, m, y, k), = patch_means(read_cmyk(result.image_path), 1)
+    ((c, m, y, k),) = patch_means(read_cmyk(result.image_path), 1)
     assert m > 150 and c < 50  # red, not blue
     assert result.metrics.frames == 2 and result.metrics.frame_used == 0
     assert any(f.code == "first-frame-used" and f.measured == 2 for f in result.findings)
@@ -142,7 +156,7 @@ def test_animated_gif_uses_the_first_frame(tmp_path):
     frames.gifsave(str(source))
     result = render_slot(source, request(px_geometry(40, 40)), tmp_path / "out")
     assert result.metrics.frames == 2
-    (c, m, y, k), = patch_means(read_cmyk(result.image_path), 1)
+    ((c, m, y, k),) = patch_means(read_cmyk(result.image_path), 1)
     assert m > 150 and c < 80
 
 
@@ -160,3 +174,16 @@ def test_truncated_jpeg_is_a_render_error(tmp_path):
     source.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
     with pytest.raises(RenderError, match="upload"):
         render_slot(source, request(px_geometry(30, 40)), tmp_path / "out")
+
+
+def test_sixteen_bit_enlargement_matches_eight_bit(tmp_path):
+    """The 16-bit path (16-bit CMYK, sharpened and enlarged, cut to 8 bit last) gives the 8-bit numbers."""
+    image8 = _upright(60, 90)
+    src8, src16 = tmp_path / "in8.png", tmp_path / "in16.png"
+    image8.pngsave(str(src8))
+    (image8.cast("ushort") * 257).copy(interpretation="rgb16").cast("ushort").pngsave(str(src16), bitdepth=16)
+    out8 = render_slot(src8, request(px_geometry(150, 225)), tmp_path / "o8")
+    out16 = render_slot(src16, request(px_geometry(150, 225)), tmp_path / "o16")
+    assert out16.metrics.bits == 16 and out16.metrics.sharpen_amount == out8.metrics.sharpen_amount > 0
+    difference = (read_cmyk(out16.image_path).cast("float") - read_cmyk(out8.image_path)).abs()
+    assert difference.avg() < 1.0

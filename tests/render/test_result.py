@@ -8,10 +8,10 @@ import zlib
 import pytest
 import pyvips
 
-from profiles.catalogue import Preflight, load_catalogue
+from profiles.catalogue import load_catalogue
 from render import resample
 from render.findings import Severity, Verdict
-from render.geometry import slot_geometry
+from render.geometry import Edges, SlotGeometry, slot_geometry
 from render.pipeline import RenderRequest, render_slot
 from tests import imagegen
 from tests.render.helpers import patches, px_geometry, read_cmyk, request
@@ -64,27 +64,23 @@ def test_dct_raster_is_baseline_cmyk_and_says_how_it_is_stored(tmp_path, photo):
     assert result.adobe_inverted == (b"\xff\xeeAdobe" in data or b"Adobe" in data[:4096])
 
 
-def _rules(**kw):
-    return Preflight(target_ppi=300, warn_ppi=150, fail_ppi=80, **kw)
-
-
-@pytest.mark.parametrize(("ppi", "severity"), [(100, None), (200, Severity.warn), (400, Severity.fail)])
-def test_low_ppi_findings(tmp_path, ppi, severity):
-    # a 600 px wide photo on a 10 cm slot: 152 ppi effective... at different slot sizes
+@pytest.mark.parametrize(
+    ("effective_ppi", "severity"), [(160, None), (120, Severity.warn), (60, Severity.fail)]
+)
+def test_low_ppi_findings(tmp_path, effective_ppi, severity):
+    """A 600 px photo on a square slot sized so it has `effective_ppi` (warn below 150, fail below 80)."""
     photo = imagegen.photo_jpeg(tmp_path / "p.jpg", 600, 600)
-    width_mm = 600 / ppi * 25.4 * (300 / 300)
-    width_mm = 25.4 * 600 / {100: 160, 200: 120, 400: 60}[ppi]
-    geometry = px_geometry(10, 10).__class__(width_mm=width_mm, height_mm=width_mm, bleed=px_geometry(1, 1).bleed,
-                                             ppi=30)
-    req = RenderRequest(geometry=geometry, profile=request(geometry).profile, intent=request(geometry).intent,
-                        preflight=_rules())
-    result = render_slot(photo, req, tmp_path / "out")
+    side_mm = 600 / effective_ppi * 25.4
+    geometry = SlotGeometry(width_mm=side_mm, height_mm=side_mm, bleed=Edges.uniform(0), ppi=30)
+    result = render_slot(photo, request(geometry), tmp_path / "out")
+    assert result.metrics.effective_ppi == pytest.approx(effective_ppi, abs=0.01)
     found = [f for f in result.findings if f.code == "low-ppi"]
     if severity is None:
         assert not found
     else:
         assert found[0].severity is severity
-        assert found[0].measured == pytest.approx(result.metrics.effective_ppi, abs=0.1)
+        assert found[0].measured == pytest.approx(effective_ppi, abs=0.1)
+        assert found[0].threshold == (150 if severity is Severity.warn else 80)
         assert found[0].message.de and found[0].message.en
 
 
