@@ -57,6 +57,21 @@ def _open_header(path: Path) -> pyvips.Image:
                          "(accepted: JPEG, PNG, TIFF, WebP, HEIC/AVIF, GIF).") from exc
 
 
+HEIF_UNDECODABLE = ("HEIC photos compressed with HEVC cannot be decoded by the image library this service "
+                    "ships; send the photo as JPEG (iPhone: Settings > Camera > Formats > Most Compatible) "
+                    "or as AVIF.")
+
+
+def heif_decodable(path: Path) -> bool:
+    """Can libvips decode this HEIF file's codec? Decodes only the file's tiny embedded thumbnail
+    (the wheel's libvips reads AVIF but has no HEVC decoder, so most iPhone HEICs are unreadable)."""
+    try:
+        pyvips.Image.heifload(str(path), thumbnail=True).avg()
+    except pyvips.Error as exc:
+        return "has not been built in" not in str(exc) and "decoder plugin" not in str(exc)
+    return True
+
+
 def _check_trailer(path: Path, fmt: str) -> None:
     size = path.stat().st_size
     with path.open("rb") as fh:
@@ -101,4 +116,6 @@ def probe_image(path: Path, *, max_pixels: int) -> ImageInfo:
         raise ProbeError("too-many-pixels", f"The image has {width} x {height} = {width * height:,} pixels, "
                          f"more than the limit of {max_pixels:,}. Send a smaller image.")
     _check_trailer(path, fmt)
+    if fmt == "heif" and not heif_decodable(path):
+        raise ProbeError("unsupported-format", HEIF_UNDECODABLE)
     return info

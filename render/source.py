@@ -110,6 +110,11 @@ def inspect(path: Path) -> SourceInfo:
             f"The file {path.name!r} cannot be read as an image (send a JPEG, PNG, TIFF, WebP or HEIC/AVIF "
             "photo)."
         ) from exc
+    if loader == "heifload":
+        from render.probe import HEIF_UNDECODABLE, heif_decodable
+
+        if not heif_decodable(path):
+            raise RenderError(HEIF_UNDECODABLE)
     if fmt in ("uchar", "char"):
         bits = 8
     elif fmt in ("ushort", "short"):

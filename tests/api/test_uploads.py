@@ -91,3 +91,15 @@ def test_another_brands_upload_cannot_be_ordered(client, keys, photo):
     response = client.post("/v1/orders", json=order_body(upload["id"]), headers=keys["myposter", "shop"])
     body = _assert_problem(response, 422, "invalid-order")
     assert body["errors"][0]["field"] == "items[0].image.upload_id"
+
+
+def test_iphone_heic_is_refused_with_advice(client, keys, tmp_path, services):
+    import pillow_heif
+    from PIL import Image
+
+    source = tmp_path / "IMG_0001.heic"
+    pillow_heif.from_pillow(Image.new("RGB", (64, 48), (30, 90, 200))).save(str(source), quality=90)
+    body = _assert_problem(_upload(client, keys["myposter", "shop"], source.read_bytes(), "image/heic"), 422,
+                           "unsupported-format")
+    assert "Most Compatible" in body["detail"]
+    assert not (services.settings.var_dir / "storage" / "myposter").exists()
