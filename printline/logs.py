@@ -31,3 +31,5 @@ def configure_logging(level: str = "INFO", json_lines: bool = False) -> None:
                         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
                         logger_factory=structlog.PrintLoggerFactory(_CurrentStderr()), cache_logger_on_first_use=True)
     logging.basicConfig(level=level.upper(), stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    for chatty in ("pyvips", "pikepdf", "botocore", "boto3", "urllib3", "s3transfer"):
+        logging.getLogger(chatty).setLevel(max(logging.WARNING, logging.getLevelName(level.upper())))

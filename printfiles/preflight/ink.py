@@ -87,7 +87,7 @@ def ink_dct(
     try:
         source = pyvips.SourceCustom()
         source.on_read(region.read)
-        img = pyvips.Image.jpegload_source(source, shrink=shrink, access="sequential", fail=False)
+        img = pyvips.Image.jpegload_source(source, shrink=shrink, access="sequential", fail_on="none")
         if img.bands < 4:
             return None
         if max(img.width, img.height) > 2 * INK_SAMPLE_EDGE:
