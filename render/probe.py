@@ -12,15 +12,11 @@ from pathlib import Path
 
 import pyvips
 
-# libvips loader → the format name we report; anything else is refused.
-ACCEPTED_LOADERS = {
-    "jpegload": "jpeg",
-    "pngload": "png",
-    "tiffload": "tiff",
-    "webpload": "webp",
-    "heifload": "heif",
-    "gifload": "gif",
-}
+from render.source import FORMATS, HEIF_UNDECODABLE, heif_decodable
+
+# the formats an upload may have (libvips loader names → ours); anything else is refused
+ACCEPTED_LOADERS = {loader: FORMATS[loader] for loader in
+                    ("jpegload", "pngload", "tiffload", "webpload", "heifload", "gifload")}
 UPRIGHT_SWAPS = {5, 6, 7, 8}  # EXIF orientations that turn the image by 90°
 
 
@@ -55,21 +51,6 @@ def _open_header(path: Path) -> pyvips.Image:
     except pyvips.Error as exc:
         raise ProbeError("not-an-image", "The upload is not an image that can be read "
                          "(accepted: JPEG, PNG, TIFF, WebP, HEIC/AVIF, GIF).") from exc
-
-
-HEIF_UNDECODABLE = ("HEIC photos compressed with HEVC cannot be decoded by the image library this service "
-                    "ships; send the photo as JPEG (iPhone: Settings > Camera > Formats > Most Compatible) "
-                    "or as AVIF.")
-
-
-def heif_decodable(path: Path) -> bool:
-    """Can libvips decode this HEIF file's codec? Decodes only the file's tiny embedded thumbnail
-    (the wheel's libvips reads AVIF but has no HEVC decoder, so most iPhone HEICs are unreadable)."""
-    try:
-        pyvips.Image.heifload(str(path), thumbnail=True).avg()
-    except pyvips.Error as exc:
-        return "has not been built in" not in str(exc) and "decoder plugin" not in str(exc)
-    return True
 
 
 def _check_trailer(path: Path, fmt: str) -> None:

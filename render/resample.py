@@ -30,6 +30,17 @@ INTERPOLATOR = "bicubic"
 SUBPIXEL = 0.01  # output px; smaller residual offsets are not worth a resampling pass
 
 
+def _pad(image: pyvips.Image, left: int, top: int, right: int, bottom: int, extend: str,
+         background: list[float] | None) -> pyvips.Image:
+    """The image grown by the given margins, filled by `extend` (or `background`)."""
+    if not (left or top or right or bottom):
+        return image
+    options: dict = {"extend": extend}
+    if background is not None:
+        options["background"] = background
+    return image.embed(left, top, image.width + left + right, image.height + top + bottom, **options)
+
+
 def resample(
     image: pyvips.Image,
     x0: float,
@@ -56,14 +67,8 @@ def resample(
     pad_t = max(0, math.ceil(-y0) + 4)
     pad_r = max(0, math.ceil(x0 + width / sx - image.width) + 4)
     pad_b = max(0, math.ceil(y0 + height / sy - image.height) + 4)
-    if pad_l or pad_t or pad_r or pad_b:
-        options_pad: dict = {"extend": extend}
-        if background is not None:
-            options_pad["background"] = background
-        image = image.embed(
-            pad_l, pad_t, image.width + pad_l + pad_r, image.height + pad_t + pad_b, **options_pad
-        )
-        x0, y0 = x0 + pad_l, y0 + pad_t
+    image = _pad(image, pad_l, pad_t, pad_r, pad_b, extend, background)
+    x0, y0 = x0 + pad_l, y0 + pad_t
     odx = 0.5 * sx - 0.5 - sx * x0
     ody = 0.5 * sy - 0.5 - sy * y0
     out = image.affine([sx, 0, 0, sy], interpolate=interpolate, oarea=[0, 0, width, height], odx=odx, ody=ody)
@@ -88,13 +93,7 @@ def _reduce(
     need_h = math.ceil(height / sy) + 2
     pad_l, pad_t = max(0, -ix), max(0, -iy)
     pad_r, pad_b = max(0, ix + need_w - image.width), max(0, iy + need_h - image.height)
-    if pad_l or pad_t or pad_r or pad_b:
-        options: dict = {"extend": extend}
-        if background is not None:
-            options["background"] = background
-        image = image.embed(
-            pad_l, pad_t, image.width + pad_l + pad_r, image.height + pad_t + pad_b, **options
-        )
+    image = _pad(image, pad_l, pad_t, pad_r, pad_b, extend, background)
     image = image.crop(ix + pad_l, iy + pad_t, need_w, need_h)
     if sx < 1.0 or sy < 1.0:
         image = image.reduce(1.0 / sx, 1.0 / sy, kernel="lanczos3")

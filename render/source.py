@@ -93,6 +93,21 @@ def icc_description(data: bytes) -> str | None:
     return None
 
 
+HEIF_UNDECODABLE = ("HEIC photos compressed with HEVC cannot be decoded by the image library this service "
+                    "ships; send the photo as JPEG (iPhone: Settings > Camera > Formats > Most Compatible) "
+                    "or as AVIF.")
+
+
+def heif_decodable(path: Path) -> bool:
+    """Can libvips decode this HEIF file's codec? Decodes only the file's tiny embedded thumbnail
+    (the wheel's libvips reads AVIF but has no HEVC decoder, so most iPhone HEICs are unreadable)."""
+    try:
+        pyvips.Image.heifload(str(path), thumbnail=True).avg()
+    except pyvips.Error as exc:
+        return "has not been built in" not in str(exc) and "decoder plugin" not in str(exc)
+    return True
+
+
 def inspect(path: Path) -> SourceInfo:
     """Read the header; RenderError when the file is not an image libvips can read."""
     try:
@@ -111,8 +126,6 @@ def inspect(path: Path) -> SourceInfo:
             "photo)."
         ) from exc
     if loader == "heifload":
-        from render.probe import HEIF_UNDECODABLE, heif_decodable
-
         if not heif_decodable(path):
             raise RenderError(HEIF_UNDECODABLE)
     if fmt in ("uchar", "char"):
