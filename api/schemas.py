@@ -33,6 +33,7 @@ class JobLinks(BaseModel):
 class JobOut(BaseModel):
     id: str
     order_id: str
+    order_ref: str = Field(description="The shop's order number (external_id).")
     item_id: str
     version: int
     state: str

@@ -63,7 +63,8 @@ def job_out(job: Job, catalogue: Catalogue, progress: str | None = None, *, with
         links.report = url_for("jobs.report", job_id=job.id)
     if job.overlay_key:
         links.overlay = url_for("jobs.overlay", job_id=job.id)
-    return JobOut(id=job.id, order_id=job.item.order_id, item_id=job.item_id, version=job.version,
+    return JobOut(id=job.id, order_id=job.item.order_id, order_ref=job.item.order.external_id,
+                  item_id=job.item_id, version=job.version,
                   state=job.state, reason=job.reason, verdict=job.verdict,
                   progress=progress if job.state == JobState.rendering else None,
                   product=job.item.product, printer=product.printer if product else None,

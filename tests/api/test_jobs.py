@@ -43,7 +43,7 @@ def test_qa_approves_and_production_prints_and_ships(client, keys, job_id, servi
     assert client.post(f"/v1/jobs/{job_id}/approve", json={}, headers=production).status_code == 403
     assert client.post(f"/v1/jobs/{job_id}/approve", json={}, headers=qa).get_json()["state"] == "approved"
     ready = client.get("/v1/jobs?state=approved&printer=poster-inkjet", headers=production).get_json()["jobs"]
-    assert [j["id"] for j in ready] == [job_id]
+    assert [(j["id"], j["order_ref"]) for j in ready] == [(job_id, "MP-2026-000123")]
     assert client.get("/v1/jobs?state=approved&printer=card-digital", headers=production).get_json()["jobs"] == []
     pdf = client.get(f"/v1/jobs/{job_id}/printfile", headers=production)
     assert pdf.status_code == 200 and pdf.data == b"%PDF-1.6 test"
