@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from orders.spec import ImageRef, ItemSpec
 from printfiles.layout import MM_PER_INCH, PageFrame, page_frames
 from profiles.catalogue import ImageSlot, Product
-from profiles.printers import Printer, get_printer
+from profiles.printers import Printer, load_printers
 from render import pipeline
 from render.errors import RenderError
 from render.findings import verdict
@@ -149,7 +149,7 @@ def build_item(
             f"orientation: {product.id!r} comes {[o.value for o in product.orientations]}, "
             f"not {orientation.value!r}"
         )
-    printer = printer or get_printer(product.printer)
+    printer = printer or load_printers()[product.printer]  # callers with a catalogue pass theirs
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     frames = page_frames(product, orientation, printer)

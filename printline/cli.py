@@ -82,7 +82,7 @@ def cmd_render(args: argparse.Namespace, settings: Settings) -> int:
     meta = PrintMeta(brand=product.brand, order_ref=args.order_ref, item_ref=args.item_ref,
                      job_id=args.job_id, version=args.version, created_at=args.created_at or datetime.now(UTC))
     try:
-        result = build_item(spec, product, sources, args.out, meta)
+        result = build_item(spec, product, sources, args.out, meta, printer=catalogue.printer(product.printer))
     except RenderError as exc:
         print(f"printline render: {exc}", file=sys.stderr)
         return 1

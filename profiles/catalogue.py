@@ -15,13 +15,9 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from profiles.base import DATA_DIR, CatalogueError
 from profiles.icc import OUTPUT_PROFILES, OutputProfile, output_profile
-
-DATA_DIR = Path(__file__).parent / "data"
-
-
-class CatalogueError(ValueError):
-    """A catalogue data file is wrong; the message names the file and the field."""
+from profiles.printers import Printer, load_printers
 
 
 class Kind(StrEnum):
@@ -203,14 +199,24 @@ class Product(_Strict):
 
 
 class Catalogue:
-    """All products of all brands, looked up by id."""
+    """All products of all brands and the printers they print on, looked up by id."""
 
-    def __init__(self, products: Iterable[Product]) -> None:
+    def __init__(self, products: Iterable[Product], printers: dict[str, Printer] | None = None) -> None:
         self.products: dict[str, Product] = {}
+        self.printers: dict[str, Printer] = printers if printers is not None else load_printers()
         for product in products:
             if product.id in self.products:
                 raise CatalogueError(f"product id {product.id!r} appears twice")
+            if product.printer not in self.printers:
+                raise CatalogueError(f"product {product.id}: printer {product.printer!r} is not in the printer "
+                                     f"profiles ({', '.join(sorted(self.printers))})")
             self.products[product.id] = product
+
+    def printer(self, printer_id: str) -> Printer:
+        try:
+            return self.printers[printer_id]
+        except KeyError:
+            raise KeyError(f"unknown printer {printer_id!r}; known: {sorted(self.printers)}") from None
 
     def get(self, product_id: str) -> Product:
         try:
@@ -254,9 +260,13 @@ def load_products(path: Path) -> list[Product]:
 
 
 def load_catalogue(data_dir: Path | None = None) -> Catalogue:
-    """Load and validate every brand file under `data_dir/products/`."""
-    folder = (data_dir or DATA_DIR) / "products"
+    """Load and validate every brand file under `data_dir/products/` and the printers they name
+    (`data_dir/printers.toml`, or the packaged one when that folder has none)."""
+    root = data_dir or DATA_DIR
+    folder = root / "products"
     files = sorted(folder.glob("*.toml"))
     if not files:
         raise CatalogueError(f"{folder}: no product files")
-    return Catalogue(p for f in files for p in load_products(f))
+    printers_file = root / "printers.toml"
+    printers = load_printers(printers_file if printers_file.exists() else None)
+    return Catalogue((p for f in files for p in load_products(f)), printers)

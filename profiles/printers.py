@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from profiles.catalogue import DATA_DIR, CatalogueError
+from profiles.base import DATA_DIR, CatalogueError
 
 
 class Printer(BaseModel):
@@ -59,17 +59,3 @@ def load_printers(path: Path | None = None) -> dict[str, Printer]:
             raise CatalogueError(f"{path}: printer id {printer.id!r} appears twice")
         printers[printer.id] = printer
     return printers
-
-
-_PRINTERS: dict[str, Printer] | None = None
-
-
-def get_printer(printer_id: str) -> Printer:
-    """The printer of that id from the packaged data; KeyError names the known ones."""
-    global _PRINTERS
-    if _PRINTERS is None:
-        _PRINTERS = load_printers()
-    try:
-        return _PRINTERS[printer_id]
-    except KeyError:
-        raise KeyError(f"unknown printer {printer_id!r}; known: {sorted(_PRINTERS)}") from None

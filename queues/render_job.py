@@ -143,9 +143,10 @@ def run_render_job(job_id: str, services: Services,
             services.storage.download(key, sources[upload_id])
         services.progress.report(job_id, "rendering")
         product = services.catalogue.get(work.product).with_options(work.spec.options)
+        printer = services.catalogue.printer(product.printer)
         meta = PrintMeta(brand=work.brand, order_ref=work.order_ref, item_ref=work.item_id, job_id=work.job_id,
                          version=work.version, created_at=work.created_at)
-        result = build(work.spec, product, sources, folder / "out", meta)
+        result = build(work.spec, product, sources, folder / "out", meta, printer=printer)
         services.progress.report(job_id, "storing")
         keys = _store(services, work, result)
     except RenderError as exc:

@@ -6,7 +6,8 @@ import pytest
 
 from printfiles.layout import PT_PER_MM, Box, page_frames
 from profiles.catalogue import Orientation
-from profiles.printers import Printer, get_printer
+from profiles.catalogue import load_catalogue
+from profiles.printers import Printer
 
 NO_SLUG = Printer(id="bare", name="no marks, no slug")
 
@@ -27,7 +28,7 @@ def test_landscape_turns_the_page(catalogue):
 
 @pytest.mark.parametrize("printer_id", ["poster-inkjet", "card-digital", "canvas-inkjet"])
 def test_marks_and_slug_grow_only_the_media(catalogue, printer_id):
-    printer = get_printer(printer_id)
+    printer = load_catalogue().printer(printer_id)
     product = catalogue.get("poster-30x40")
     [bare] = page_frames(product, None, NO_SLUG)
     [frame] = page_frames(product, None, printer)
@@ -43,13 +44,13 @@ def test_marks_and_slug_grow_only_the_media(catalogue, printer_id):
 
 def test_canvas_bleed_is_wrap_plus_bleed(catalogue):
     product = catalogue.get("canvas-60x40")
-    [frame] = page_frames(product, None, get_printer(product.printer))
+    [frame] = page_frames(product, None, load_catalogue().printer(product.printer))
     assert frame.bleed_mm == pytest.approx(20 + 15 + 5)
     assert frame.bleed.width_mm == pytest.approx(600 + 2 * 40)
 
 
 def test_card_spreads(catalogue):
-    frames = page_frames(catalogue.get("card-a6-folded"), None, get_printer("card-digital"))
+    frames = page_frames(catalogue.get("card-a6-folded"), None, load_catalogue().printer("card-digital"))
     assert [(f.page.name, f.trim.width_mm, f.trim.height_mm) for f in frames] == [
         ("outside", 210, 148),
         ("inside", 210, 148),

@@ -10,7 +10,8 @@ import qrcode
 from barcode.charsets import code128 as table
 
 from printfiles.layout import PT_PER_MM
-from profiles.printers import Printer, get_printer
+from profiles.catalogue import load_catalogue
+from profiles.printers import Printer
 
 NO_SLUG = Printer(id="bare", name="no marks, no slug")
 COLOUR_OPS = {"rg", "RG", "g", "G", "k", "K", "sc", "SC", "scn", "SCN", "cs", "CS"}
@@ -38,7 +39,7 @@ def _walk(page):
 def test_slug_grows_media_only(build):
     bare = build("poster-30x40", printer=NO_SLUG).printfile
     slugged = build("poster-30x40").printfile
-    printer = get_printer("poster-inkjet")
+    printer = load_catalogue().printer("poster-inkjet")
     with pikepdf.open(bare) as a, pikepdf.open(slugged) as b:
         pa, pb = a.pages[0].obj, b.pages[0].obj
         top, right, bottom, left = printer.margins_mm()

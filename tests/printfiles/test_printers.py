@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from profiles.catalogue import CatalogueError
-from profiles.printers import get_printer, load_printers
+from profiles.catalogue import CatalogueError, load_catalogue
+from profiles.printers import load_printers
 
 
 def test_the_three_printers_exist_and_differ():
@@ -18,7 +18,7 @@ def test_the_three_printers_exist_and_differ():
 
 def test_every_product_names_a_known_printer(catalogue):
     for product in catalogue.products.values():
-        assert get_printer(product.printer).id == product.printer
+        assert load_catalogue().printer(product.printer).id == product.printer
 
 
 def test_bad_printer_data_names_file_and_field(tmp_path):
@@ -30,4 +30,4 @@ def test_bad_printer_data_names_file_and_field(tmp_path):
 
 def test_unknown_printer_is_a_clear_error():
     with pytest.raises(KeyError, match="unknown printer 'nope'"):
-        get_printer("nope")
+        load_catalogue().printer("nope")

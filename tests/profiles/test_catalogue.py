@@ -54,3 +54,17 @@ def test_adding_a_product_is_a_data_change(tmp_path: Path):
                                        'name = "Poster A2"\nwidth_mm = 420\nheight_mm = 594\n'
                                        'printer = "poster-inkjet"\n')
     assert load_catalogue(tmp_path).get("poster-a2").trim_mm() == (420, 594)
+
+
+def test_every_product_names_a_known_printer(tmp_path: Path):
+    catalogue = load_catalogue()
+    assert {p.printer for p in catalogue.products.values()} <= set(catalogue.printers)
+    folder = tmp_path / "products"
+    folder.mkdir()
+    (folder / "extra.toml").write_text('brand = "myposter"\n[[product]]\nid = "poster-a2"\nkind = "poster"\n'
+                                       'name = "Poster A2"\nwidth_mm = 420\nheight_mm = 594\n'
+                                       'printer = "offset-press"\n')
+    with pytest.raises(CatalogueError, match="product poster-a2: printer 'offset-press' is not in the printer"):
+        load_catalogue(tmp_path)
+    (tmp_path / "printers.toml").write_text('[[printer]]\nid = "offset-press"\nname = "Offset"\n')
+    assert load_catalogue(tmp_path).printer("offset-press").crop_marks is False

@@ -33,7 +33,7 @@ class FakeReport:
 def fake_build(verdict: Verdict = Verdict.ok):
     calls: list[tuple] = []
 
-    def build(spec, product, sources, out_dir: Path, meta) -> BuildResult:
+    def build(spec, product, sources, out_dir: Path, meta, printer=None) -> BuildResult:
         calls.append((spec, product.id, {k: Path(v).read_bytes() for k, v in sources.items()}, meta))
         out_dir.mkdir(parents=True, exist_ok=True)
         for name, data in (("printfile.pdf", b"%PDF-1.6\n" + meta.job_id.encode()),
@@ -93,7 +93,7 @@ def test_a_second_run_changes_nothing(services, job_id):
 
 
 def test_customer_error_fails_the_job_with_its_reason(services, job_id):
-    def build(*args):
+    def build(*args, **kwargs):
         raise RenderError("crop aspect 1.0 does not match the product's 0.714")
 
     assert run_render_job(job_id, services, build) is Outcome.failed
@@ -102,7 +102,7 @@ def test_customer_error_fails_the_job_with_its_reason(services, job_id):
 
 
 def test_internal_errors_retry_then_fail(services, job_id):
-    def build(*args):
+    def build(*args, **kwargs):
         raise OSError("disk full")
 
     outcomes = [run_render_job(job_id, services, build) for _ in range(services.settings.max_attempts)]
