@@ -119,3 +119,15 @@ def test_sharpening_grows_with_the_enlargement():
     amounts = [sharpen_params(s).amount for s in (1.1, 1.5, 2.5, 4.0, 8.0)]
     assert amounts == sorted(amounts) and 0 < amounts[0] and amounts[-1] <= 1.0
     assert sharpen_params(3.0).sigma > sharpen_params(1.5).sigma
+
+
+def test_a_deeper_canvas_frame_widens_the_wrap():
+    from profiles.catalogue import load_catalogue
+    from render.geometry import slot_geometry
+
+    canvas = load_catalogue().get("canvas-40x30")
+    standard = slot_geometry(canvas)
+    deep = slot_geometry(canvas.with_options({"frame_depth_mm": "40"}))
+    assert (standard.width_mm, standard.height_mm) == (deep.width_mm, deep.height_mm) == (400, 300)
+    assert deep.bleed.left - standard.bleed.left == 20
+    assert deep.total_mm[0] - standard.total_mm[0] == 40 and deep.total_mm[1] - standard.total_mm[1] == 40
