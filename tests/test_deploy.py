@@ -79,6 +79,16 @@ def test_api_worker_and_migration_share_image_and_environment() -> None:
                                                          ["printline", "db", "upgrade"]]
 
 
+def test_requeue_cronjob_runs_the_sweeper_with_the_same_image_and_environment() -> None:
+    cron = by_kind("CronJob")["printline-requeue"]
+    pod = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    [sweeper] = pod["containers"]
+    api = container(by_kind("Deployment")["printline-api"])
+    assert sweeper["image"] == api["image"] and sweeper["envFrom"] == api["envFrom"]
+    assert sweeper["args"][:3] == ["printline", "jobs", "requeue"]
+    assert cron["spec"]["concurrencyPolicy"] == "Forbid" and pod["securityContext"]["runAsUser"] == 10001
+
+
 def test_config_and_secret_keys_are_settings_the_code_reads() -> None:
     config = by_kind("ConfigMap")["printline-config"]["data"]
     secret = by_kind("Secret")["printline-secrets"]["stringData"]
