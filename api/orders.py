@@ -182,7 +182,6 @@ def replace_image(order_id: str, item_id: str, json_data: NewImage):
             others = [s for s in spec.images if s.slot != json_data.slot]
             spec = spec.model_copy(update={"images": [*others, SlotImage(slot=json_data.slot,
                                                                            image=json_data.image)]})
-        spec = ItemSpec.model_validate(spec.model_dump())
         errors = check_items([spec], who.brand, svc.catalogue, _uploads(who.brand, [spec]))
         if errors:
             raise unprocessable([FieldError(e.field.replace("items[0]", "", 1).lstrip(".") or "image", e.message)

@@ -8,10 +8,11 @@ the same keys and changes no record. A customer's file can fail a job, never the
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Callable
 
 import structlog
 from sqlalchemy import select
@@ -49,7 +50,7 @@ class _Work:
     spec: ItemSpec
     product: str
     sources: dict[str, str]  # upload id -> storage key
-    created_at: object
+    created_at: datetime
 
 
 def _claim(services: Services, job_id: str) -> _Work | Outcome:

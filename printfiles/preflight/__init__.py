@@ -12,7 +12,6 @@ chunks (ink.py), so memory does not grow with the print size.
 from __future__ import annotations
 
 from collections.abc import Mapping
-
 from pathlib import Path
 
 import pikepdf

@@ -4,12 +4,10 @@ that `preflight_pdf` turns into a finding."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import hashlib
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pikepdf

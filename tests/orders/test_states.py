@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from orders.states import TRANSITIONS, IllegalTransition, JobState, OrderStatus, check_transition, order_status
+from orders.states import (
+    TRANSITIONS,
+    IllegalTransition,
+    JobState,
+    OrderStatus,
+    check_transition,
+    order_status,
+)
 
 S = JobState
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from printfiles.layout import PT_PER_MM, Box, page_frames
-from profiles.catalogue import Orientation
-from profiles.catalogue import load_catalogue
+from profiles.catalogue import Orientation, load_catalogue
 from profiles.printers import Printer
 
 NO_SLUG = Printer(id="bare", name="no marks, no slug")

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-import storage.local
 import storage
+import storage.local
 from storage import StorageError
 from storage.local import LocalStorage
 
