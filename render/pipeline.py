@@ -236,13 +236,14 @@ def _raster(
         x0: float, y0: float, scale_x: float, scale_y: float, out_w: int, out_h: int, extend: str = "copy"
     ) -> tuple[pyvips.Image, colour.ColourIn, str]:
         """Resample and convert to the output CMYK, the colour transform at the smaller resolution:
-        before an enlargement (then sharpen and enlarge; 16-bit sources stay 16 bit until the
-        enlarged raster is cut to 8 bit), after a reduction."""
+        before an enlargement (then enlarge; 16-bit sources stay 16 bit until the enlarged raster
+        is cut to 8 bit), after a reduction. An enlargement's sharpening comes before the colour
+        transform, so the output profile's ink limit holds for the sharpened pixels too."""
         if max(scale_x, scale_y) > 1.0:
             prepared, colour_in = colour.prepare(image, has_icc, profile)
+            prepared = resample.sharpen(prepared, max(scale_x, scale_y))
             depth = 16 if prepared.format == "ushort" else 8
             cmyk = colour.to_output(prepared, colour_in, profile, intent, depth=depth)
-            cmyk = resample.sharpen(cmyk, max(scale_x, scale_y))
             out, method = resample.resample(cmyk, x0, y0, scale_x, scale_y, out_w, out_h, extend=extend)
             return colour.to_8bit(out), colour_in, method
         out, method = resample.resample(image, x0, y0, scale_x, scale_y, out_w, out_h, extend=extend)

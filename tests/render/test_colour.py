@@ -170,3 +170,19 @@ def test_enlarged_patches_keep_the_littlecms_numbers(tmp_path, tool, bits):
     assert result.metrics.scale_factor == pytest.approx(2.0) and result.metrics.sharpen_amount
     ours = [[v * 100 / 255 for v in row] for row in patch_means(read_cmyk(result.image_path), len(RGB), 80)]
     _assert_close(ours, transicc(exe, "*sRGB", FOGRA39.path, RGB))
+
+
+def test_sharpened_enlargement_stays_within_the_ink_limit(tmp_path):
+    """Sharpening happens before the colour transform, so the output profile's total ink limit
+    (300 % for FOGRA39) holds at saturated hard edges of an enlarged photo."""
+    import pyvips
+
+    from profiles.icc import output_profile
+    from tests import imagegen
+
+    source = imagegen.photo_jpeg(tmp_path / "checker.jpg", 300, 420)  # 32 px blue checker: hard edges
+    result = render_slot(source, request(px_geometry(900, 1260)), tmp_path / "out")
+    assert result.metrics.scale_factor > 2
+    cmyk = pyvips.Image.new_from_file(str(result.image_path))  # libvips undoes the Adobe inversion
+    total = (cmyk[0] + cmyk[1] + cmyk[2] + cmyk[3]).max() / 255 * 100
+    assert total <= output_profile("FOGRA39").total_ink_limit + 1.0  # + 8-bit rounding of four channels
