@@ -12,9 +12,8 @@ from flask import g, request
 from werkzeug.exceptions import HTTPException
 
 from api import health, jobs, orders, pages, quotes, uploads
-from api.context import EXTENSION
-from api.health import metrics_registry
-from api.metrics import instrument
+from api.context import EXTENSION, METRICS
+from api.metrics import ApiMetrics
 from api.problems import Problem, from_problem, problem_response, validation_errors
 from printline.services import Services
 
@@ -40,9 +39,10 @@ def create_app(services: Services) -> APIFlask:
     )
     app.json.ensure_ascii = False
     app.extensions[EXTENSION] = services
-    registry = metrics_registry(services.sessions)
-    app.extensions["printline.metrics"] = registry
-    instrument(app, registry)
+    metrics = ApiMetrics()
+    metrics.watch_jobs(services.sessions)
+    metrics.instrument(app)
+    app.extensions[METRICS] = metrics
     for module in (health, uploads, orders, quotes, jobs, pages):
         app.register_blueprint(module.bp)
 

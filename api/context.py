@@ -9,6 +9,7 @@ from flask import current_app, g
 from printline.services import Services
 
 EXTENSION = "printline"
+METRICS = "printline.metrics"
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from apiflask import APIBlueprint
-from flask import Response
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
-from prometheus_client.core import GaugeMetricFamily
-from sqlalchemy import func, select, text
+from flask import Response, current_app
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
 
-from api.context import services
+from api.context import METRICS, services
 from api.problems import problem_response
 from api.schemas import Health
-from orders.db.models import Job
 
 bp = APIBlueprint("health", __name__, tag="Operations")
 
@@ -50,33 +48,7 @@ def readyz():
     return problem_response(503, "not-ready", f"Not ready: {failed}.", checks=checks)
 
 
-class JobStateCollector:
-    """Jobs per brand and state, read from the database at scrape time (the real queue depth)."""
-
-    def __init__(self, sessions) -> None:
-        self.sessions = sessions
-
-    def collect(self):
-        gauge = GaugeMetricFamily("printline_jobs", "Jobs by brand and state", labels=["brand", "state"])
-        with self.sessions() as session:
-            for brand, state, count in session.execute(
-                    select(Job.brand, Job.state, func.count()).group_by(Job.brand, Job.state)):
-                gauge.add_metric([brand, state], count)
-        yield gauge
-
-
-def metrics_registry(sessions) -> CollectorRegistry:
-    from api.metrics import register_http_metrics
-
-    registry = CollectorRegistry()
-    registry.register(JobStateCollector(sessions))
-    register_http_metrics(registry)
-    return registry
-
-
 @bp.get("/metrics")
 @bp.doc(summary="Prometheus metrics", hide=False)
 def metrics():
-    from flask import current_app
-
-    return Response(generate_latest(current_app.extensions["printline.metrics"]), mimetype=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(current_app.extensions[METRICS].registry), mimetype=CONTENT_TYPE_LATEST)

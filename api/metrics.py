@@ -1,33 +1,59 @@
-"""HTTP request metrics of one API process."""
+"""Prometheus metrics of one API process: HTTP requests and latency, plus jobs by state from the DB."""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 
 from flask import Flask, g, request
 from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client.core import GaugeMetricFamily
+from sqlalchemy import func, select
 
-_REQUESTS = "printline_http_requests_total"
-
-
-def register_http_metrics(registry: CollectorRegistry) -> None:
-    registry._printline_requests = Counter(  # type: ignore[attr-defined]
-        _REQUESTS, "HTTP requests", ["method", "endpoint", "status"], registry=registry)
-    registry._printline_latency = Histogram(  # type: ignore[attr-defined]
-        "printline_http_request_seconds", "HTTP request latency", ["endpoint"], registry=registry)
+from orders.db.models import Job
 
 
-def instrument(app: Flask, registry: CollectorRegistry) -> None:
-    """Count every request by endpoint and status, and time it."""
+class JobStateCollector:
+    """Jobs per brand and state, read from the database at scrape time (the real queue depth)."""
 
-    @app.before_request
-    def _start() -> None:
-        g._started = time.perf_counter()
+    def __init__(self, sessions) -> None:
+        self.sessions = sessions
 
-    @app.after_request
-    def _count(response):
-        endpoint = request.endpoint or "unknown"
-        registry._printline_requests.labels(request.method, endpoint, response.status_code).inc()
-        if hasattr(g, "_started"):
-            registry._printline_latency.labels(endpoint).observe(time.perf_counter() - g._started)
-        return response
+    def collect(self):
+        gauge = GaugeMetricFamily("printline_jobs", "Jobs by brand and state", labels=["brand", "state"])
+        with self.sessions() as session:
+            for brand, state, count in session.execute(
+                    select(Job.brand, Job.state, func.count()).group_by(Job.brand, Job.state)):
+                gauge.add_metric([brand, state], count)
+        yield gauge
+
+
+@dataclass
+class ApiMetrics:
+    """The registry `/metrics` serves and the HTTP metrics recorded into it."""
+
+    registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+
+    def __post_init__(self) -> None:
+        self.requests = Counter("printline_http_requests_total", "HTTP requests", ["method", "endpoint", "status"],
+                                registry=self.registry)
+        self.latency = Histogram("printline_http_request_seconds", "HTTP request latency", ["endpoint"],
+                                 registry=self.registry)
+
+    def watch_jobs(self, sessions) -> None:
+        self.registry.register(JobStateCollector(sessions))
+
+    def instrument(self, app: Flask) -> None:
+        """Count every request by endpoint and status, and time it."""
+
+        @app.before_request
+        def _start() -> None:
+            g._started = time.perf_counter()
+
+        @app.after_request
+        def _count(response):
+            endpoint = request.endpoint or "unknown"
+            self.requests.labels(request.method, endpoint, response.status_code).inc()
+            if hasattr(g, "_started"):
+                self.latency.labels(endpoint).observe(time.perf_counter() - g._started)
+            return response
