@@ -98,14 +98,21 @@ class CustomerType(StrEnum):
     b2b = "b2b"
 
 
-class Customer(_Model):
+class _Deferred(_Model):
+    """Order-level models: validators built on first use, so a process that renders items only
+    (`printline render`, a worker) never builds them nor imports the e-mail validator."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class Customer(_Deferred):
     type: CustomerType = CustomerType.b2c
     email: EmailStr | None = None
     company: str | None = Field(None, max_length=200)
     vat_id: str | None = Field(None, max_length=40)
 
 
-class Address(_Model):
+class Address(_Deferred):
     name: str = Field(min_length=1, max_length=200)
     street: str = Field(min_length=1, max_length=200)
     postal_code: str = Field(min_length=1, max_length=20)
@@ -113,7 +120,7 @@ class Address(_Model):
     country: str = Field(pattern=r"^[A-Z]{2}$")
 
 
-class OrderSpec(_Model):
+class OrderSpec(_Deferred):
     """The body of `POST /v1/orders` and `POST /v1/quotes`; the brand comes from the API key."""
 
     external_id: str = Field(min_length=1, max_length=100)

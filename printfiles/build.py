@@ -28,6 +28,7 @@ from render.findings import verdict
 from render.geometry import SlotGeometry, slot_geometry
 
 if TYPE_CHECKING:
+    from printfiles.preview import PreviewGeometry
     from printfiles.report import ItemReport
     from printfiles.text import TextBlock
 
@@ -173,13 +174,12 @@ def build_item(
     try:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="render-slots") as pool:
             rendering = pool.submit(_render_slots, jobs, product, spec, sources, scratch)
-            # meanwhile: the PDF side's imports (reportlab, barcodes, pikepdf, preflight)
-            from printfiles.compose import PagePlan, Placement, write_printfile
+            # meanwhile: the PDF side's imports and the pages' vector parts, which need no raster
+            from printfiles.compose import PagePlan, Placement, draw_vectors, write_printfile
             from printfiles.embed import RasterFile
             from printfiles.marks import SlugInfo
             from printfiles.pdfx import PDFX_VERSION, DocInfo, ids_for
             from printfiles.preflight import preflight_pdf
-            from printfiles.preflight.ink import region_sha256
             from printfiles.preview import PreviewPiece, compose_overlay, compose_preview
             from printfiles.report import (
                 BoxMM,
@@ -191,72 +191,89 @@ def build_item(
                 TextReport,
             )
 
+            slugs = {
+                frame.index: SlugInfo(
+                    brand=meta.brand,
+                    order_ref=meta.order_ref,
+                    item_ref=meta.item_ref,
+                    product=product.id,
+                    version=meta.version,
+                    job_id=meta.job_id,
+                    page_name=frame.page.name,
+                )
+                for frame in frames
+            }
+            vector_plans = [PagePlan(frame=f, texts=texts[f.index], slug=slugs[f.index]) for f in frames]
+            vectors = draw_vectors(vector_plans, printer, scratch / "vectors.pdf")
             results = rendering.result()
-        plans, pieces, slot_reports, findings = [], [], [], []
-        known_ink: dict[str, float] = {}
-        for frame in frames:
-            placements, page_pieces = [], []
-            for job, result in zip(jobs, results, strict=True):
-                if job.frame is not frame:
-                    continue
-                slot, ref, geometry = job.slot, job.image, job.geometry
-                total_w, total_h = geometry.total_mm
-                box = frame.rect_to_pdf(
-                    slot.x_mm - geometry.bleed.left, slot.y_mm - geometry.bleed.top, total_w, total_h
-                )
-                raster = RasterFile(
-                    path=Path(result.image_path),
-                    encoding=result.encoding,
-                    width_px=result.width_px,
-                    height_px=result.height_px,
-                )
-                placements.append(Placement(raster=raster, box=box))
-                known_ink[region_sha256(raster.path)] = result.metrics.max_ink_percent
-                page_pieces.append(PreviewPiece(preview=Path(result.preview_path), box=box))
-                findings.extend(result.findings)
-                slot_reports.append(
-                    SlotReport(
-                        page=frame.page.name,
-                        slot=slot.id,
-                        upload_id=ref.upload_id,
-                        placed=BoxMM.of(box),
-                        source_width_px=result.metrics.source_width,
-                        source_height_px=result.metrics.source_height,
-                        effective_ppi=result.metrics.effective_ppi,
-                        scale_factor=result.metrics.scale_factor,
-                        raster_width_px=result.width_px,
-                        raster_height_px=result.height_px,
-                        raster_ppi=round(result.width_px / (total_w / MM_PER_INCH), 3),
-                        encoding=result.encoding,
-                        render=result.model_dump(mode="json"),
-                    )
-                )
-            slug = SlugInfo(
-                brand=meta.brand,
-                order_ref=meta.order_ref,
-                item_ref=meta.item_ref,
-                product=product.id,
-                version=meta.version,
-                job_id=meta.job_id,
-                page_name=frame.page.name,
-            )
-            plans.append(PagePlan(frame=frame, placements=placements, texts=texts[frame.index], slug=slug))
-            pieces.append(page_pieces)
 
-        document_id, instance_id = ids_for(meta.job_id, meta.version)
-        info = DocInfo(
-            title=f"{meta.brand} order {meta.order_ref} item {meta.item_ref} ({product.id}, r{meta.version})",
-            producer=PRODUCER,
-            creator="Printline",
-            created_at=meta.created_at,
-            document_id=document_id,
-            instance_id=instance_id,
-            version=meta.version,
-        )
-        printfile = write_printfile(plans, printer, product.profile, info, out_dir / "printfile.pdf", scratch)
-        preview, overlay = out_dir / "preview.jpg", out_dir / "overlay.jpg"
-        geo = compose_preview(frames, pieces, preview, texts=texts, profile=product.profile)
-        compose_overlay(frames, geo, preview, overlay, product.safe_mm)
+            plans, pieces, slot_reports, findings = [], [], [], []
+            known_ink: dict[str, float] = {}
+            for frame in frames:
+                placements, page_pieces = [], []
+                for job, result in zip(jobs, results, strict=True):
+                    if job.frame is not frame:
+                        continue
+                    slot, ref, geometry = job.slot, job.image, job.geometry
+                    total_w, total_h = geometry.total_mm
+                    box = frame.rect_to_pdf(
+                        slot.x_mm - geometry.bleed.left, slot.y_mm - geometry.bleed.top, total_w, total_h
+                    )
+                    raster = RasterFile(
+                        path=Path(result.image_path),
+                        encoding=result.encoding,
+                        width_px=result.width_px,
+                        height_px=result.height_px,
+                        sha256=result.image_sha256,
+                    )
+                    placements.append(Placement(raster=raster, box=box))
+                    known_ink[result.image_sha256] = result.metrics.max_ink_percent
+                    page_pieces.append(PreviewPiece(preview=Path(result.preview_path), box=box))
+                    findings.extend(result.findings)
+                    slot_reports.append(
+                        SlotReport(
+                            page=frame.page.name,
+                            slot=slot.id,
+                            upload_id=ref.upload_id,
+                            placed=BoxMM.of(box),
+                            source_width_px=result.metrics.source_width,
+                            source_height_px=result.metrics.source_height,
+                            effective_ppi=result.metrics.effective_ppi,
+                            scale_factor=result.metrics.scale_factor,
+                            raster_width_px=result.width_px,
+                            raster_height_px=result.height_px,
+                            raster_ppi=round(result.width_px / (total_w / MM_PER_INCH), 3),
+                            encoding=result.encoding,
+                            render=result.model_dump(mode="json"),
+                        )
+                    )
+                plans.append(
+                    PagePlan(frame=frame, placements=placements, texts=texts[frame.index], slug=slugs[frame.index])
+                )
+                pieces.append(page_pieces)
+
+            def previews() -> PreviewGeometry:
+                geo = compose_preview(frames, pieces, preview, texts=texts, profile=product.profile)
+                compose_overlay(frames, geo, preview, overlay, product.safe_mm)
+                return geo
+
+            # the QA images (libvips) on the pool's thread while this one writes the PDF
+            preview, overlay = out_dir / "preview.jpg", out_dir / "overlay.jpg"
+            previewing = pool.submit(previews)
+            document_id, instance_id = ids_for(meta.job_id, meta.version)
+            info = DocInfo(
+                title=f"{meta.brand} order {meta.order_ref} item {meta.item_ref} ({product.id}, r{meta.version})",
+                producer=PRODUCER,
+                creator="Printline",
+                created_at=meta.created_at,
+                document_id=document_id,
+                instance_id=instance_id,
+                version=meta.version,
+            )
+            printfile = write_printfile(
+                plans, printer, product.profile, info, out_dir / "printfile.pdf", scratch, vectors=vectors
+            )
+            geo = previewing.result()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

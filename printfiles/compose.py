@@ -41,7 +41,9 @@ class PagePlan:
     slug: SlugInfo | None = None
 
 
-def _draw_vectors(plans: list[PagePlan], printer: Printer, path: Path) -> Path:
+def draw_vectors(plans: list[PagePlan], printer: Printer, path: Path) -> Path:
+    """The pages' vector parts (text, crop marks, slug) as a PDF of their own: what reportlab
+    draws needs no raster, so build_item draws it while the rasters render."""
     canvas = Canvas(str(path), pagesize=(1, 1), invariant=1, pageCompression=1)
     for plan in plans:
         frame = plan.frame
@@ -94,10 +96,14 @@ def write_printfile(
     info: DocInfo,
     out_path: Path,
     scratch: Path,
+    *,
+    vectors: Path | None = None,
 ) -> Path:
-    """Write the PDF/X-4 print file to out_path; scratch holds intermediate files."""
+    """Write the PDF/X-4 print file to out_path; scratch holds intermediate files. `vectors` is
+    what draw_vectors made of the same plans beforehand (drawn here when not given)."""
     scratch.mkdir(parents=True, exist_ok=True)
-    vectors = _draw_vectors(plans, printer, scratch / "vectors.pdf")
+    if vectors is None:
+        vectors = draw_vectors(plans, printer, scratch / "vectors.pdf")
     rasters: dict[bytes, Path] = {}
     draft = scratch / "draft.pdf"
     with pikepdf.open(vectors) as pdf:

@@ -41,6 +41,7 @@ class RasterFile:
     width_px: int
     height_px: int
     components: int = 4
+    sha256: str | None = None  # of the file, when the writer hashed it already (render_slot does)
 
 
 def jpeg_is_adobe_inverted(path: Path) -> bool:
@@ -99,7 +100,7 @@ def placeholder_image(pdf: pikepdf.Pdf, raster: RasterFile, index: int) -> tuple
     colour = {1: pikepdf.Name.DeviceGray, 3: pikepdf.Name.DeviceRGB, 4: pikepdf.Name.DeviceCMYK}[
         raster.components
     ]
-    marker = MARKER_PREFIX + f"{index:04d}-{_sha256(raster.path)}".encode("ascii")
+    marker = MARKER_PREFIX + f"{index:04d}-{raster.sha256 or _sha256(raster.path)}".encode("ascii")
     stream = pikepdf.Stream(pdf, marker)
     stream.Type = pikepdf.Name.XObject
     stream.Subtype = pikepdf.Name.Image

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import qrcode
-from reportlab.graphics.barcode.code128 import Code128
+from barcode.codex import Code128
 from reportlab.lib.colors import CMYKColor
 from reportlab.pdfgen.canvas import Canvas
 
@@ -83,6 +83,21 @@ def _draw_qr(canvas: Canvas, value: str, x: float, y: float, size: float) -> Non
                 col += 1
 
 
+def _draw_bars(canvas: Canvas, modules: str, x: float, y: float, module: float, height: float) -> None:
+    """A linear barcode's modules as filled rectangles, one per bar, no quiet zone. python-barcode
+    encodes (reportlab's own barcode package would import every symbology and its widgets)."""
+    canvas.setFillColor(K)
+    col, n = 0, len(modules)
+    while col < n:
+        if modules[col] == "1":
+            start = col
+            while col < n and modules[col] == "1":
+                col += 1
+            canvas.rect(x + start * module, y, (col - start) * module, height, stroke=0, fill=1)
+        else:
+            col += 1
+
+
 def draw_slug(canvas: Canvas, frame: PageFrame, printer: Printer, info: SlugInfo) -> None:
     """The slug strip below the bottom crop marks: QR, Code 128 of the job id, and a text line."""
     mm = PT_PER_MM
@@ -94,19 +109,9 @@ def draw_slug(canvas: Canvas, frame: PageFrame, printer: Printer, info: SlugInfo
     x = left + qr_size + 3.0
     available = max(frame.media.right_mm - x - 3.0, 10.0)
     bar_height = strip_height * 0.55
-    probe = Code128(info.job_id, barWidth=1, humanReadable=False, quiet=False)
-    modules = probe.width  # width in units of barWidth
-    bar_width = min(0.33, (available * 0.6) / modules)
-    barcode = Code128(
-        info.job_id,
-        barWidth=bar_width * mm,
-        barHeight=bar_height * mm,
-        humanReadable=False,
-        quiet=False,
-        barFillColor=K,
-        barStrokeColor=K,
-    )
-    barcode.drawOn(canvas, x * mm, (strip_top - bar_height) * mm)
+    modules = Code128(info.job_id).build()[0]  # '1' dark, '0' light; stop and termination bar included
+    bar_width = min(0.33, (available * 0.6) / len(modules))
+    _draw_bars(canvas, modules, x * mm, (strip_top - bar_height) * mm, bar_width * mm, bar_height * mm)
     fonts.font(SLUG_FONT)
     size = 6.0
     from reportlab.pdfbase.pdfmetrics import stringWidth

@@ -4,6 +4,7 @@ and start the API, a worker, or both on embedded defaults (`printline run`, what
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from datetime import UTC, datetime
@@ -242,5 +243,14 @@ def main(argv: list[str] | None = None) -> int:
     return args.func(args, settings)
 
 
+def run() -> None:
+    """The console entry point: main(), then exit without the interpreter's last garbage
+    collection walking every object the imports made (~50 ms of a one-off `printline render`);
+    they die with the process anyway."""
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -12,11 +12,12 @@ on the crop at ~400 px.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyvips
@@ -43,6 +44,7 @@ from render.geometry import (
 from render.source import Loaded, SourceInfo, inspect, load
 
 GAMUT_LONG_EDGE = 400  # px of the reduced copy the out-of-gamut share is measured on
+SMALL_COPY_PIXELS = 6_000_000  # the preview's decoded source is kept in memory up to this size
 PREVIEW_QUALITY = 88
 TRIM_LINE = [230, 0, 40]
 SAFE_LINE = [0, 140, 255]
@@ -128,6 +130,7 @@ class RenderResult(_Json):
     """The files of one slot and what preflight found."""
 
     image_path: Path
+    image_sha256: str  # of the raster file's bytes, which the PDF embeds as they are
     encoding: str  # 'DCT' | 'Flate'
     width_px: int
     height_px: int
@@ -285,36 +288,69 @@ def _bleed(
     return visible.embed(x, y, width, height, extend="mirror" if strategy is BleedStrategy.mirror else "copy")
 
 
-def _write_raster(cmyk: pyvips.Image, out_dir: Path, name: str, request: RenderRequest) -> tuple[Path, str]:
+def _write_raster(cmyk: pyvips.Image, out_dir: Path, name: str, request: RenderRequest) -> tuple[Path, str, str]:
+    """Encode the raster to a file while libvips computes it; returns path, encoding and the
+    file's SHA-256, taken from the bytes as they are written (the PDF's placeholder and the
+    preflight's known-ink lookup need it, and reading 50 MB back would cost the tail of a render)."""
     if request.lossless:
         path = out_dir / f"{name}.flate"
-        _write_flate(cmyk, path)
-        return path, "Flate"
+        return path, "Flate", _write_flate(cmyk, path)
     path = out_dir / f"{name}.jpg"
-    # no optimize_coding: libjpeg would then buffer every DCT coefficient of the raster (~400 MB)
-    cmyk.jpegsave(
-        str(path),
-        Q=request.jpeg_quality,
-        subsample_mode="off",
-        interlace=False,
-        keep=pyvips.enums.ForeignKeep.NONE,
-    )
-    return path, "DCT"
+    with _HashingFile(path) as out:
+        # no optimize_coding: libjpeg would then buffer every DCT coefficient of the raster (~400 MB)
+        cmyk.write_to_target(
+            out.target(),
+            ".jpg",
+            Q=request.jpeg_quality,
+            subsample_mode="off",
+            interlace=False,
+            keep=pyvips.enums.ForeignKeep.NONE,
+        )
+    return path, "DCT", out.sha256
 
 
-def _write_flate(cmyk: pyvips.Image, path: Path) -> None:
+class _HashingFile:
+    """A file written through a libvips custom target, hashed on the way."""
+
+    def __init__(self, path: Path) -> None:
+        self._fh = path.open("wb")
+        self._digest = hashlib.sha256()
+
+    def __enter__(self) -> _HashingFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._fh.close()
+
+    def write(self, chunk: bytes) -> int:
+        self._fh.write(chunk)
+        self._digest.update(chunk)
+        return len(chunk)
+
+    def target(self) -> pyvips.TargetCustom:
+        target = pyvips.TargetCustom()
+        target.on_write(self.write)
+        return target
+
+    @property
+    def sha256(self) -> str:
+        return self._digest.hexdigest()
+
+
+def _write_flate(cmyk: pyvips.Image, path: Path) -> str:
     """Raw interleaved CMYK rows, top-down, as one zlib stream, written while libvips computes."""
     compressor = zlib.compressobj(6)
-    with path.open("wb") as fh:
+    with _HashingFile(path) as out:
 
         def on_write(chunk: bytes) -> int:
-            fh.write(compressor.compress(chunk))
+            out.write(compressor.compress(chunk))
             return len(chunk)
 
         target = pyvips.TargetCustom()
         target.on_write(on_write)
         cmyk.write_to_target(target, ".raw")
-        fh.write(compressor.flush())
+        out.write(compressor.flush())
+    return out.sha256
 
 
 def _is_adobe_inverted(path: Path) -> bool:
@@ -324,14 +360,21 @@ def _is_adobe_inverted(path: Path) -> bool:
     return b"\xff\xeeAdobe" in head or (b"Adobe" in head and b"\xff\xee" in head)
 
 
+def _preview_size(request: RenderRequest) -> tuple[tuple[int, int], float]:
+    """The preview's pixel size, and the ratio of preview to print raster the slot is rendered at."""
+    width, height = request.geometry.pixel_size()
+    ratio = request.preview_long_edge / max(width, height)
+    size = (max(1, round(width * ratio)), max(1, round(height * ratio)))
+    return size, min(1.0, max(size[0] / width, size[1] / height))
+
+
 def _preview_cmyk(
-    fresh: Callable[[float], pyvips.Image], full: tuple[int, int], size: tuple[int, int]
+    fresh: Callable[[float], pyvips.Image], request: RenderRequest
 ) -> tuple[pyvips.Image, float]:
     """The slot rendered again by the same pipeline at preview size (cheap: the source is shrunk
     on load), and its max ink (of preview pixels: a mean over ~5 x 5 print pixels at 1200 px)."""
-    width, height = full
-    scale = max(size[0] / width, size[1] / height)
-    small = fresh(min(1.0, scale)).copy_memory()
+    size, ratio = _preview_size(request)
+    small = fresh(ratio).copy_memory()
     ink = colour.max_ink_percent(small)
     scaled = small.resize(size[0] / small.width, vscale=size[1] / small.height, kernel="lanczos3")
     if scaled.width != size[0] or scaled.height != size[1]:
@@ -344,9 +387,8 @@ def _preview(
 ) -> tuple[Path, Path, tuple[int, int], tuple[float, float, float, float], float]:
     geometry = request.geometry
     width, height = geometry.pixel_size()
-    ratio = request.preview_long_edge / max(width, height)
-    size = (max(1, round(width * ratio)), max(1, round(height * ratio)))
-    small, ink = _preview_cmyk(fresh, (width, height), size)
+    small, ink = _preview_cmyk(fresh, request)
+    size = (small.width, small.height)
     srgb = small.icc_transform(
         "srgb",
         input_profile=str(request.profile.path),
@@ -378,14 +420,16 @@ def _preview(
     return preview_path, overlay_path, size, trim, ink
 
 
-def _gamut_share(info: SourceInfo, request: RenderRequest, box: CropBox) -> float:
-    """Out-of-gamut share on the visible crop (the whole image for `fit`) at ~GAMUT_LONG_EDGE px."""
+def _gamut_share(info: SourceInfo, request: RenderRequest, box: CropBox, small: Loaded | None = None) -> float:
+    """Out-of-gamut share on the visible crop (the whole image for `fit`) at ~GAMUT_LONG_EDGE px,
+    from `small` (the preview's decoded copy) when it has at least that resolution."""
     uw, uh = info.upright
     if request.mode is CropMode.fit and request.crop is None:
         box = CropBox(0.0, 0.0, float(uw), float(uh))
     ratio = GAMUT_LONG_EDGE / max(box.width, box.height)
     out_w, out_h = max(1, round(box.width * ratio)), max(1, round(box.height * ratio))
-    loaded = load(info, shrink=shrink_on_load(ratio))
+    wanted = shrink_on_load(ratio)
+    loaded = small if small is not None and small.shrink <= wanted else load(info, shrink=wanted)
     lbox = _loaded_box(box, loaded)
     small, _ = resample.resample(
         loaded.image, lbox.x, lbox.y, out_w / lbox.width, out_h / lbox.height, out_w, out_h
@@ -411,17 +455,31 @@ def render_slot(source: Path, request: RenderRequest, out_dir: Path, name: str =
     loaded = load(info, shrink=shrink_on_load(scale), random_access=random_access)
     cmyk, colour_in, method = _raster(info, request, geometry, box, loaded)
 
-    def fresh(ratio: float) -> pyvips.Image:
-        """The same slot rendered again from the source at `ratio` of the size."""
-        small_geometry = geometry.with_ppi(geometry.ppi * ratio)
-        small_scale = max(scale_factors(box, small_geometry))
+    def small_shrink(ratio: float) -> int:
         # a preview may shrink on load down to its own size (no 2x headroom for Lanczos needed)
-        factor = next((f for f in (8, 4, 2) if small_scale * f <= 1.0), 1)
-        again = load(info, shrink=factor, random_access=random_access)
-        return _raster(info, request, small_geometry, box, again)[0]
+        small_scale = max(scale_factors(box, geometry.with_ppi(geometry.ppi * ratio)))
+        return next((f for f in (8, 4, 2) if small_scale * f <= 1.0), 1)
 
     def measure() -> tuple[tuple[Path, Path, tuple[int, int], tuple[float, float, float, float], float], float]:
-        return _preview(fresh, request, out_dir, name), _gamut_share(info, request, box)
+        # One decode for preview, ink and gamut: the photo shrunk on load to about preview size,
+        # held in memory (a JPEG decode costs nearly as much at 1/8 as at 1/4 scale).
+        _, preview_ratio = _preview_size(request)
+        small: Loaded | None = load(info, shrink=small_shrink(preview_ratio), random_access=random_access)
+        if small.image.width * small.image.height <= SMALL_COPY_PIXELS:
+            small = replace(small, image=small.image.copy_memory())
+        else:  # a large non-JPEG: each measurement streams its own decode (memory stays flat)
+            small = None
+
+        def fresh(ratio: float) -> pyvips.Image:
+            """The same slot rendered again from the source at `ratio` of the size."""
+            factor = small_shrink(ratio)
+            if small is not None and small.shrink == factor:
+                again = small
+            else:
+                again = load(info, shrink=factor, random_access=random_access)
+            return _raster(info, request, geometry.with_ppi(geometry.ppi * ratio), box, again)[0]
+
+        return _preview(fresh, request, out_dir, name), _gamut_share(info, request, box, small)
 
     # The preview and the gamut share come from small copies of their own; they run on a second
     # thread while the print raster streams to disk (libvips releases the GIL), using what the
@@ -429,7 +487,7 @@ def render_slot(source: Path, request: RenderRequest, out_dir: Path, name: str =
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="render-measure") as pool:
         measured = pool.submit(measure)
         try:
-            raster_path, encoding = _write_raster(cmyk, out_dir, name, request)
+            raster_path, encoding, raster_sha256 = _write_raster(cmyk, out_dir, name, request)
         except pyvips.Error as exc:
             measured.cancel()
             raise RenderError(
@@ -474,6 +532,7 @@ def render_slot(source: Path, request: RenderRequest, out_dir: Path, name: str =
     width, height = cmyk.width, cmyk.height
     return RenderResult(
         image_path=raster_path,
+        image_sha256=raster_sha256,
         encoding=encoding,
         width_px=width,
         height_px=height,

@@ -13,7 +13,6 @@ import zlib
 from collections.abc import Mapping
 from pathlib import Path
 
-import numpy as np
 import pikepdf
 import pyvips
 
@@ -109,7 +108,11 @@ def ink_flate(
     """Stream-inflate raw 8-bit CMYK rows and track the largest per-pixel sum.
 
     Inflates at most CHUNK bytes at a time and stops after `height` rows, so a deflate bomb
-    costs time bounded by the image size, never memory."""
+    costs time bounded by the image size, never memory. numpy is imported here, not at module
+    level: a print file of our own never needs it (its ink is known), and the import costs a
+    one-off `printline render` 60 ms and 12 MB."""
+    import numpy as np
+
     row_bytes = width * 4
     if row_bytes <= 0 or height <= 0:
         return None
