@@ -123,8 +123,8 @@ def _render_slots(jobs: list[_SlotJob], product: Product, spec: ItemSpec, source
     """Render every slot in order (a worker renders one raster at a time: memory stays flat)."""
     results = []
     for job in jobs:
-        request = pipeline.RenderRequest.for_product(
-            product, job.geometry, job.image, wrap=spec.wrap, wrap_colour=spec.wrap_colour
+        request = pipeline.RenderRequest.for_product(  # the item's overlay.jpg replaces the slot's own
+            product, job.geometry, job.image, wrap=spec.wrap, wrap_colour=spec.wrap_colour, overlay=False
         )
         name = f"p{job.frame.index}-{job.slot.id}"
         results.append(pipeline.render_slot(Path(sources[job.image.upload_id]), request, scratch, name=name))

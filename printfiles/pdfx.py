@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from xml.sax.saxutils import escape
+from html import escape as _html_escape
 
 import pikepdf
 
@@ -17,6 +17,11 @@ from profiles.icc import OutputProfile
 
 PDFX_VERSION = "PDF/X-4"
 NAMESPACE = uuid.UUID("6f1c1e55-3b7d-5c1a-9a3e-7072696e746c")  # printline's own uuid5 namespace
+
+
+def escape(text: str) -> str:
+    """XML character data: &, < and > escaped (html.escape; xml.sax.saxutils would import urllib)."""
+    return _html_escape(text, quote=False)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Self
 
 import pyvips
 from pydantic import BaseModel, ConfigDict
@@ -66,6 +67,7 @@ class RenderRequest:
     lossless: bool = False
     preflight: Preflight
     preview_long_edge: int = 1200
+    overlay: bool = True  # also write the slot's preview with trim line and safe zone drawn on
 
     @classmethod
     def for_product(
@@ -77,6 +79,7 @@ class RenderRequest:
         wrap: BleedStrategy | None = None,
         wrap_colour: str | None = None,
         preview_long_edge: int = 1200,
+        overlay: bool = True,
     ) -> RenderRequest:
         """The request a worker makes for a product's slot and the item's image reference."""
         return cls(
@@ -92,6 +95,7 @@ class RenderRequest:
             lossless=product.lossless,
             preflight=product.preflight,
             preview_long_edge=preview_long_edge,
+            overlay=overlay,
         )
 
 
@@ -143,7 +147,7 @@ class RenderResult(_Json):
     bleed_strategy: BleedStrategy
     trim_px: tuple[float, float, float, float]  # visible rectangle in raster pixels
     preview_path: Path
-    overlay_path: Path
+    overlay_path: Path | None  # None when the request asked for no overlay
     preview_size: tuple[int, int]
     trim_px_in_preview: tuple[float, float, float, float]
     metrics: RenderMetrics
@@ -316,7 +320,7 @@ class _HashingFile:
         self._fh = path.open("wb")
         self._digest = hashlib.sha256()
 
-    def __enter__(self) -> _HashingFile:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -384,7 +388,7 @@ def _preview_cmyk(
 
 def _preview(
     fresh: Callable[[float], pyvips.Image], request: RenderRequest, out_dir: Path, name: str
-) -> tuple[Path, Path, tuple[int, int], tuple[float, float, float, float], float]:
+) -> tuple[Path, Path | None, tuple[int, int], tuple[float, float, float, float], float]:
     geometry = request.geometry
     width, height = geometry.pixel_size()
     small, ink = _preview_cmyk(fresh, request)
@@ -409,6 +413,8 @@ def _preview(
         trim[2] - 2 * geometry.safe_mm * kx * rx,
         trim[3] - 2 * geometry.safe_mm * ky * ry,
     )
+    if not request.overlay:
+        return preview_path, None, size, trim, ink
     overlay = srgb
     for rect, ink_rgb in ((trim, TRIM_LINE), (safe, SAFE_LINE)):
         x, y, w, h = (round(v) for v in rect)
@@ -460,7 +466,7 @@ def render_slot(source: Path, request: RenderRequest, out_dir: Path, name: str =
         small_scale = max(scale_factors(box, geometry.with_ppi(geometry.ppi * ratio)))
         return next((f for f in (8, 4, 2) if small_scale * f <= 1.0), 1)
 
-    def measure() -> tuple[tuple[Path, Path, tuple[int, int], tuple[float, float, float, float], float], float]:
+    def measure() -> tuple[tuple[Path, Path | None, tuple[int, int], tuple[float, float, float, float], float], float]:
         # One decode for preview, ink and gamut: the photo shrunk on load to about preview size,
         # held in memory (a JPEG decode costs nearly as much at 1/8 as at 1/4 scale).
         _, preview_ratio = _preview_size(request)
