@@ -281,4 +281,5 @@ def test_known_ink_of_an_embedded_raster_skips_its_decode(build, catalogue):
         image = next(iter(pdf.pages[0].get_images().values()))
         offset, length = raw_stream_at(result.printfile, pdf, image)
     digest = region_sha256(result.printfile, offset, length)
+    assert digest == result.report.slots[0].render["image_sha256"]  # the render's hash is the stream's
     assert preflight_pdf(result.printfile, product, known_ink={digest: 123.0}).images[0].max_ink_percent == 123.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zlib
 
@@ -62,6 +63,19 @@ def test_dct_raster_is_baseline_cmyk_and_says_how_it_is_stored(tmp_path, photo):
     assert data[:2] == b"\xff\xd8" and b"\xff\xc0" in data  # SOF0: baseline
     assert result.encoding == "DCT" and result.colour_space == "DeviceCMYK"
     assert result.adobe_inverted == (b"\xff\xeeAdobe" in data or b"Adobe" in data[:4096])
+
+
+@pytest.mark.parametrize("lossless", [False, True])
+def test_raster_hash_is_taken_from_the_bytes_written(tmp_path, photo, lossless):
+    result = render_slot(photo, request(px_geometry(60, 80, 3), lossless=lossless), tmp_path / "out")
+    assert result.image_sha256 == hashlib.sha256(result.image_path.read_bytes()).hexdigest()
+
+
+def test_overlay_is_optional(tmp_path, photo):
+    result = render_slot(photo, request(px_geometry(60, 80, 3), overlay=False), tmp_path / "out")
+    assert result.overlay_path is None
+    assert result.preview_path.exists()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["slot-preview.jpg", "slot.jpg"]
 
 
 @pytest.mark.parametrize(
