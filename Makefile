@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PACKAGES := api orders printfiles printline profiles queues render storage
 
-.PHONY: install run test bench clean
+.PHONY: install bytecode run test bench clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,14 +15,20 @@ $(STAMP): setup.cfg pyproject.toml
 
 install: $(STAMP)
 
-run: install
+# The editable install leaves our own modules uncompiled, and where PYTHONDONTWRITEBYTECODE is set every
+# start compiles them again (~35 ms of each `printline render`); a wheel install compiles them once.
+bytecode: install
+	$(BIN)/python -m compileall -q $(PACKAGES)
+
+run: bytecode
 	$(BIN)/printline run
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install
+bench: bytecode
 	$(BIN)/python bench/render.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis
+	find $(PACKAGES) -name __pycache__ -prune -exec rm -rf {} +

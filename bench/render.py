@@ -1,6 +1,6 @@
 """Benchmark: printline's render against the common Pillow + ImageCms way (a command, not a test).
 
-    .venv/bin/python bench/render.py [--sizes 6,12,24] [--products poster-50x70,poster-100x150] [--runs 3]
+    .venv/bin/python bench/render.py [--sizes 6,12,24] [--products poster-50x70,poster-100x150] [--runs 5]
                                      [--printline auto|cli|slot]
 
 Makes portrait "photos" of 6, 12 and 24 MP on the fly (noise and structure, so JPEG decoding
@@ -188,7 +188,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="6,12,24", help="photo sizes in MP (of 6, 12, 24)")
     parser.add_argument("--products", default="poster-50x70,poster-100x150")
     parser.add_argument(
-        "--runs", type=int, default=3, help="runs per case, the two ways in turn; the best time and memory count"
+        "--runs", type=int, default=5, help="runs per case, the two ways in turn; the best time and memory count"
     )
     parser.add_argument(
         "--printline",
