@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+CODE_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
 class Severity(StrEnum):
@@ -30,7 +32,7 @@ class Finding(BaseModel):
     """One thing preflight measured: a code, how bad, the value, the product's threshold, and why."""
 
     model_config = ConfigDict(frozen=True)
-    code: str
+    code: str = Field(pattern=CODE_PATTERN)  # kebab-case, render and PDF preflight alike: "low-ppi", "page-size"
     severity: Severity
     measured: float | str | None = None
     threshold: float | str | None = None

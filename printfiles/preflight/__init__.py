@@ -95,7 +95,7 @@ def preflight_pdf(path: Path, product: Product | None = None, *,
         return _broken(
             path,
             None,
-            "pdf_missing",
+            "pdf-missing",
             f"Cannot read the file: {exc.strerror}.",
             f"Datei nicht lesbar: {exc.strerror}.",
         )
@@ -105,7 +105,7 @@ def preflight_pdf(path: Path, product: Product | None = None, *,
         return _broken(
             path,
             size,
-            "pdf_encrypted",
+            "pdf-encrypted",
             "The PDF is password-protected; send it without a password.",
             "Das PDF ist passwortgeschützt; bitte ohne Passwort senden.",
             encrypted=True,
@@ -114,7 +114,7 @@ def preflight_pdf(path: Path, product: Product | None = None, *,
         return _broken(
             path,
             size,
-            "pdf_unreadable",
+            "pdf-unreadable",
             f"Not a readable PDF ({type(exc).__name__}); export it again.",
             f"Kein lesbares PDF ({type(exc).__name__}); bitte neu exportieren.",
         )
@@ -125,7 +125,7 @@ def preflight_pdf(path: Path, product: Product | None = None, *,
             return _broken(
                 path,
                 size,
-                "pdf_damaged",
+                "pdf-damaged",
                 f"The PDF is damaged ({type(exc).__name__}: {exc}); export it again.",
                 f"Das PDF ist beschädigt ({type(exc).__name__}); bitte neu exportieren.",
             )
@@ -138,7 +138,7 @@ def _inspect(path: Path, size: int, pdf: pikepdf.Pdf, product: Product | None,
     if pdf.is_encrypted:
         findings.append(
             finding(
-                "pdf_encrypted",
+                "pdf-encrypted",
                 Severity.fail,
                 "The PDF is encrypted; presses need it unencrypted.",
                 "Das PDF ist verschlüsselt; Druckereien brauchen es unverschlüsselt.",
@@ -155,7 +155,7 @@ def _inspect(path: Path, size: int, pdf: pikepdf.Pdf, product: Product | None,
         if media is None:
             findings.append(
                 finding(
-                    "box_missing",
+                    "box-missing",
                     Severity.fail,
                     f"Page {index + 1} has no MediaBox.",
                     f"Seite {index + 1} hat keine MediaBox.",
@@ -180,7 +180,7 @@ def _inspect(path: Path, size: int, pdf: pikepdf.Pdf, product: Product | None,
     if expected is not None and len(pdf.pages) != len(expected):
         findings.append(
             finding(
-                "page_count",
+                "page-count",
                 Severity.fail,
                 f"{len(pdf.pages)} pages; {product.id} needs {len(expected)}.",
                 f"{len(pdf.pages)} Seiten; {product.id} braucht {len(expected)}.",
@@ -193,7 +193,7 @@ def _inspect(path: Path, size: int, pdf: pikepdf.Pdf, product: Product | None,
     if rgb:
         findings.append(
             finding(
-                "vector_rgb",
+                "vector-rgb",
                 Severity.warn,
                 f"Text or graphics are painted in {', '.join(rgb)}; "
                 "the RIP will convert them, so blacks may print in four colours.",
@@ -208,7 +208,7 @@ def _inspect(path: Path, size: int, pdf: pikepdf.Pdf, product: Product | None,
         if not font.embedded:
             findings.append(
                 finding(
-                    "font_not_embedded",
+                    "font-not-embedded",
                     Severity.fail,
                     f"Font {font.name} is not embedded; embed all fonts.",
                     f"Schrift {font.name} ist nicht eingebettet; bitte alle Schriften einbetten.",
@@ -226,7 +226,7 @@ def _inspect(path: Path, size: int, pdf: pikepdf.Pdf, product: Product | None,
     if max_ink is not None and max_ink > limit + 1.0:  # +1 %: 8-bit rounding of four channels
         findings.append(
             finding(
-                "ink_coverage",
+                "ink-coverage",
                 Severity.warn,
                 f"Total ink reaches {max_ink:.0f} %, above {limit:.0f} %.",
                 f"Farbauftrag erreicht {max_ink:.0f} %, über {limit:.0f} %.",

@@ -38,7 +38,7 @@ def warning_findings(path: Path, warnings: list[str]) -> list[Finding]:
     if any("damaged" in w or "reconstruct" in w for w in warnings):
         return [
             finding(
-                "pdf_damaged",
+                "pdf-damaged",
                 Severity.fail,
                 f"The PDF is damaged and had to be repaired ({first}); export it again.",
                 f"Das PDF ist beschädigt und musste repariert werden ({first}); bitte neu exportieren.",
@@ -47,7 +47,7 @@ def warning_findings(path: Path, warnings: list[str]) -> list[Finding]:
         ]
     return [
         finding(
-            "pdf_warnings",
+            "pdf-warnings",
             Severity.warn,
             f"The PDF has {len(warnings)} structural problem(s), e.g. {first}.",
             f"Das PDF hat {len(warnings)} Strukturfehler, z. B. {first}.",
@@ -63,7 +63,7 @@ def box_findings(info: PageInfo, expected_page, product: Product | None) -> list
         missing = [k for k, v in (("TrimBox", info.trim), ("BleedBox", info.bleed)) if v is None]
         findings.append(
             finding(
-                "box_missing",
+                "box-missing",
                 Severity.warn,
                 f"Page {n} has no {' or '.join(missing)}.",
                 f"Seite {n} hat keine {' oder '.join(missing)}.",
@@ -75,7 +75,7 @@ def box_findings(info: PageInfo, expected_page, product: Product | None) -> list
     if not (contains(info.media, bleed) and contains(bleed, trim)):
         findings.append(
             finding(
-                "box_nesting",
+                "box-nesting",
                 Severity.fail,
                 f"Page {n}: boxes must nest MediaBox ⊇ BleedBox ⊇ TrimBox.",
                 f"Seite {n}: Boxen müssen MediaBox ⊇ BleedBox ⊇ TrimBox verschachtelt sein.",
@@ -92,7 +92,7 @@ def box_findings(info: PageInfo, expected_page, product: Product | None) -> list
         ):
             findings.append(
                 finding(
-                    "page_size",
+                    "page-size",
                     Severity.fail,
                     f"Page {n} trims to {got[0]:.2f} x {got[1]:.2f} mm; {product.id} needs "
                     f"{expected_page.width_mm:g} x {expected_page.height_mm:g} mm.",
@@ -112,7 +112,7 @@ def box_findings(info: PageInfo, expected_page, product: Product | None) -> list
             if have + BOX_TOLERANCE_MM < product.bleed_mm:
                 findings.append(
                     finding(
-                        "bleed_short",
+                        "bleed-short",
                         Severity.fail,
                         f"Page {n} has {have:.2f} mm bleed; needs {product.bleed_mm:g} mm.",
                         f"Seite {n} hat {have:.2f} mm Beschnitt; nötig sind {product.bleed_mm:g} mm.",
@@ -133,7 +133,7 @@ def image_findings(images: list[ImageInfo], thresholds: Preflight) -> list[Findi
             if ppi < thresholds.fail_ppi:
                 findings.append(
                     finding(
-                        "image_ppi",
+                        "image-ppi",
                         Severity.fail,
                         f"{where}: {ppi:.0f} ppi, below {thresholds.fail_ppi:g}.",
                         f"{wo}: {ppi:.0f} ppi, unter {thresholds.fail_ppi:g}.",
@@ -144,7 +144,7 @@ def image_findings(images: list[ImageInfo], thresholds: Preflight) -> list[Findi
             elif ppi < thresholds.warn_ppi:
                 findings.append(
                     finding(
-                        "image_ppi",
+                        "image-ppi",
                         Severity.warn,
                         f"{where}: {ppi:.0f} ppi, below {thresholds.warn_ppi:g}.",
                         f"{wo}: {ppi:.0f} ppi, unter {thresholds.warn_ppi:g}.",
@@ -155,7 +155,7 @@ def image_findings(images: list[ImageInfo], thresholds: Preflight) -> list[Findi
         if im.colour_space in ("DeviceRGB", "Indexed(DeviceRGB)", "CalRGB"):
             findings.append(
                 finding(
-                    "image_rgb",
+                    "image-rgb",
                     Severity.fail,
                     f"{where} is {im.colour_space} without a profile; convert it to CMYK for this press.",
                     f"{wo} ist {im.colour_space} ohne Profil; bitte nach CMYK wandeln.",
@@ -166,7 +166,7 @@ def image_findings(images: list[ImageInfo], thresholds: Preflight) -> list[Findi
         elif "RGB" in im.colour_space:
             findings.append(
                 finding(
-                    "image_rgb",
+                    "image-rgb",
                     Severity.warn,
                     f"{where} is {im.colour_space}; the RIP will convert it.",
                     f"{wo} ist {im.colour_space}; der RIP wandelt es um.",
@@ -182,7 +182,7 @@ def intent_findings(intents: list[OutputIntentInfo], product: Product | None) ->
     if not pdfx:
         return [
             finding(
-                "output_intent_missing",
+                "output-intent-missing",
                 Severity.fail,
                 "No PDF/X output intent: the printing condition is unknown.",
                 "Kein PDF/X-Output-Intent: die Druckbedingung ist unbekannt.",
@@ -192,7 +192,7 @@ def intent_findings(intents: list[OutputIntentInfo], product: Product | None) ->
     if not intent.has_profile:
         return [
             finding(
-                "output_intent_profile",
+                "output-intent-profile",
                 Severity.warn,
                 "The output intent names no embedded ICC profile.",
                 "Der Output-Intent enthält kein ICC-Profil.",
@@ -203,7 +203,7 @@ def intent_findings(intents: list[OutputIntentInfo], product: Product | None) ->
     if product is not None and intent.matches_product is False:
         return [
             finding(
-                "output_intent_profile",
+                "output-intent-profile",
                 Severity.fail,
                 f"Output intent {intent.condition_identifier} is not {wanted}.",
                 f"Output-Intent {intent.condition_identifier} ist nicht {wanted}.",
@@ -219,7 +219,7 @@ def pdfx_findings(pdfx: PdfxInfo) -> list[Finding]:
     if pdfx.info_version is None and pdfx.xmp_version is None:
         findings.append(
             finding(
-                "pdfx_version",
+                "pdfx-version",
                 Severity.warn,
                 "Not marked as PDF/X (GTS_PDFXVersion missing).",
                 "Nicht als PDF/X gekennzeichnet (GTS_PDFXVersion fehlt).",
@@ -228,7 +228,7 @@ def pdfx_findings(pdfx: PdfxInfo) -> list[Finding]:
     elif pdfx.info_version != pdfx.xmp_version:
         findings.append(
             finding(
-                "pdfx_version",
+                "pdfx-version",
                 Severity.warn,
                 f"PDF/X version differs: Info {pdfx.info_version}, XMP {pdfx.xmp_version}.",
                 f"PDF/X-Version uneinheitlich: Info {pdfx.info_version}, XMP {pdfx.xmp_version}.",

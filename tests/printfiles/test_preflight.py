@@ -56,28 +56,28 @@ def test_plain_rgb_pdf_from_elsewhere_fails_with_reasons(rgb_pdf, catalogue):
     report = preflight_pdf(rgb_pdf, catalogue.get("poster-20x30"))
     assert report.verdict == "fail"
     assert {
-        "image_rgb",
-        "font_not_embedded",
-        "output_intent_missing",
-        "pdfx_version",
-        "box_missing",
+        "image-rgb",
+        "font-not-embedded",
+        "output-intent-missing",
+        "pdfx-version",
+        "box-missing",
     } <= codes(report)
     [image] = report.images
     assert image.colour_space == "DeviceRGB"
     assert (image.width_px, image.height_px) == (300, 400)
     assert image.ppi_x == pytest.approx(300 / (200 / 25.4), rel=1e-3)
-    assert "image_ppi" in codes(report)  # 38 ppi is far below poster-20x30's 80 ppi
+    assert "image-ppi" in codes(report)  # 38 ppi is far below poster-20x30's 80 ppi
     helvetica = [f for f in report.fonts if f.name == "Helvetica"]
     assert helvetica and not helvetica[0].embedded
-    assert "page_size" not in codes(report)  # 200 x 300 mm is the poster's size
-    assert "DeviceRGB" in report.vector_colour_spaces and "vector_rgb" in codes(report)  # the red RGB text
+    assert "page-size" not in codes(report)  # 200 x 300 mm is the poster's size
+    assert "DeviceRGB" in report.vector_colour_spaces and "vector-rgb" in codes(report)  # the red RGB text
 
 
 def test_wrong_size_and_page_count_against_the_product(rgb_pdf, catalogue):
     report = preflight_pdf(rgb_pdf, catalogue.get("card-a6-folded"))
-    assert {"page_size", "page_count"} <= codes(report)
+    assert {"page-size", "page-count"} <= codes(report)
     without = preflight_pdf(rgb_pdf, None)
-    assert "page_size" not in codes(without) and without.expected_pages is None
+    assert "page-size" not in codes(without) and without.expected_pages is None
 
 
 def test_unembedded_font_alone(tmp_path):
@@ -87,7 +87,7 @@ def test_unembedded_font_alone(tmp_path):
     canvas.drawString(10, 10, "text")
     canvas.save()
     report = preflight_pdf(path)
-    bad = [f for f in report.findings if f.code == "font_not_embedded"]
+    bad = [f for f in report.findings if f.code == "font-not-embedded"]
     assert bad and {f.measured for f in bad} >= {"Times-Roman"}
     assert bad[0].message.de
 
@@ -106,12 +106,12 @@ def test_broken_files_fail_without_raising(build, tmp_path, damage):
     )
     report = preflight_pdf(path)
     assert report.verdict == "fail"
-    assert codes(report) & {"pdf_unreadable", "pdf_damaged"}
+    assert codes(report) & {"pdf-unreadable", "pdf-damaged"}
 
 
 def test_missing_file_is_a_finding(tmp_path):
     report = preflight_pdf(tmp_path / "nope.pdf")
-    assert report.verdict == "fail" and codes(report) == {"pdf_missing"}
+    assert report.verdict == "fail" and codes(report) == {"pdf-missing"}
 
 
 def test_encrypted_pdfs_fail(rgb_pdf, tmp_path):
@@ -120,9 +120,9 @@ def test_encrypted_pdfs_fail(rgb_pdf, tmp_path):
         pdf.save(locked, encryption=pikepdf.Encryption(owner="o", user="secret"))
         pdf.save(owner_only, encryption=pikepdf.Encryption(owner="o", user=""))
     report = preflight_pdf(locked)
-    assert report.encrypted and codes(report) == {"pdf_encrypted"} and report.verdict == "fail"
+    assert report.encrypted and codes(report) == {"pdf-encrypted"} and report.verdict == "fail"
     report = preflight_pdf(owner_only)
-    assert report.readable and report.encrypted and "pdf_encrypted" in codes(report)
+    assert report.readable and report.encrypted and "pdf-encrypted" in codes(report)
 
 
 def _hand_made(tmp_path: Path, content: bytes, *, form_matrix=None, image_px=(100, 50)) -> Path:
@@ -217,7 +217,7 @@ def test_total_ink_is_measured_from_the_pixels(tmp_path, catalogue, lossless):
     )
     report = preflight_pdf(out, product)
     assert report.max_ink_percent == pytest.approx(sum(values) / 255 * 100, abs=2)
-    finding = next(f for f in report.findings if f.code == "ink_coverage")
+    finding = next(f for f in report.findings if f.code == "ink-coverage")
     assert finding.severity == "warn" and finding.threshold == 300
 
 
@@ -225,7 +225,7 @@ def test_other_products_profile_is_flagged(build, catalogue):
     result = build("poster-20x30")
     card = catalogue.get("card-a6-flat")  # FOGRA47, two pages
     report = preflight_pdf(result.printfile, card)
-    assert {"output_intent_profile", "page_count", "page_size"} <= codes(report)
+    assert {"output-intent-profile", "page-count", "page-size"} <= codes(report)
 
 
 def test_flate_ink_reads_only_the_declared_rows(tmp_path):

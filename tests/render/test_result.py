@@ -130,3 +130,14 @@ def test_full_size_poster_50x70(tmp_path):
     assert (result.width_px, result.height_px) == (5976, 8339)
     header = pyvips.Image.new_from_file(str(result.image_path))
     assert (header.width, header.height, header.bands) == (5976, 8339, 4)
+
+
+def test_finding_codes_are_kebab_case():
+    from pydantic import ValidationError
+
+    from render.findings import Finding, Message
+
+    message = Message(en="x", de="x")
+    assert Finding(code="ink-coverage", severity=Severity.warn, message=message).code == "ink-coverage"
+    with pytest.raises(ValidationError):
+        Finding(code="ink_coverage", severity=Severity.warn, message=message)
