@@ -28,9 +28,12 @@ from render.findings import verdict
 from render.geometry import SlotGeometry, slot_geometry
 
 if TYPE_CHECKING:
-    from printfiles.preview import PreviewGeometry
-    from printfiles.report import ItemReport
+    from printfiles.compose import PagePlan
+    from printfiles.marks import SlugInfo
+    from printfiles.preview import PreviewGeometry, PreviewPiece
+    from printfiles.report import ItemReport, SlotReport
     from printfiles.text import TextBlock
+    from render.findings import Finding
 
 PRODUCER = "Printline (reportlab + pikepdf/qpdf)"
 
@@ -131,6 +134,90 @@ def _render_slots(jobs: list[_SlotJob], product: Product, spec: ItemSpec, source
     return results
 
 
+def _slugs(frames: list[PageFrame], product: Product, meta: PrintMeta) -> dict[int, SlugInfo]:
+    from printfiles.marks import SlugInfo
+
+    return {
+        frame.index: SlugInfo(
+            brand=meta.brand,
+            order_ref=meta.order_ref,
+            item_ref=meta.item_ref,
+            product=product.id,
+            version=meta.version,
+            job_id=meta.job_id,
+            page_name=frame.page.name,
+        )
+        for frame in frames
+    }
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """The rendered slots placed on their pages: what the PDF, the QA images and the report need."""
+
+    plans: list[PagePlan]
+    pieces: list[list[PreviewPiece]]  # per page
+    slots: list[SlotReport]
+    findings: list[Finding]
+    known_ink: dict[str, float]  # raster SHA-256 -> max ink the render measured
+
+
+def _place(
+    frames: list[PageFrame],
+    jobs: list[_SlotJob],
+    results: list[pipeline.RenderResult],
+    texts: dict[int, list[TextBlock]],
+    slugs: dict[int, SlugInfo],
+) -> _Placed:
+    from printfiles.compose import PagePlan, Placement
+    from printfiles.embed import RasterFile
+    from printfiles.preview import PreviewPiece
+    from printfiles.report import BoxMM, SlotReport
+
+    placed = _Placed(plans=[], pieces=[], slots=[], findings=[], known_ink={})
+    for frame in frames:
+        placements, page_pieces = [], []
+        for job, result in zip(jobs, results, strict=True):
+            if job.frame is not frame:
+                continue
+            slot, geometry = job.slot, job.geometry
+            total_w, total_h = geometry.total_mm
+            left, top = slot.x_mm - geometry.bleed.left, slot.y_mm - geometry.bleed.top
+            box = frame.rect_to_pdf(left, top, total_w, total_h)
+            raster = RasterFile(
+                path=Path(result.image_path),
+                encoding=result.encoding,
+                width_px=result.width_px,
+                height_px=result.height_px,
+                sha256=result.image_sha256,
+            )
+            placements.append(Placement(raster=raster, box=box))
+            placed.known_ink[result.image_sha256] = result.metrics.max_ink_percent
+            page_pieces.append(PreviewPiece(preview=Path(result.preview_path), box=box))
+            placed.findings.extend(result.findings)
+            placed.slots.append(
+                SlotReport(
+                    page=frame.page.name,
+                    slot=slot.id,
+                    upload_id=job.image.upload_id,
+                    placed=BoxMM.of(box),
+                    source_width_px=result.metrics.source_width,
+                    source_height_px=result.metrics.source_height,
+                    effective_ppi=result.metrics.effective_ppi,
+                    scale_factor=result.metrics.scale_factor,
+                    raster_width_px=result.width_px,
+                    raster_height_px=result.height_px,
+                    raster_ppi=round(result.width_px / (total_w / MM_PER_INCH), 3),
+                    encoding=result.encoding,
+                    render=result.model_dump(mode="json"),
+                )
+            )
+        page = PagePlan(frame=frame, placements=placements, texts=texts[frame.index], slug=slugs[frame.index])
+        placed.plans.append(page)
+        placed.pieces.append(page_pieces)
+    return placed
+
+
 def build_item(
     spec: ItemSpec,
     product: Product,
@@ -175,85 +262,19 @@ def build_item(
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="render-slots") as pool:
             rendering = pool.submit(_render_slots, jobs, product, spec, sources, scratch)
             # meanwhile: the PDF side's imports and the pages' vector parts, which need no raster
-            from printfiles.compose import PagePlan, Placement, draw_vectors, write_printfile
-            from printfiles.embed import RasterFile
-            from printfiles.marks import SlugInfo
+            from printfiles.compose import PagePlan, draw_vectors, write_printfile
             from printfiles.pdfx import PDFX_VERSION, DocInfo, ids_for
             from printfiles.preflight import preflight_pdf
-            from printfiles.preview import PreviewPiece, compose_overlay, compose_preview
-            from printfiles.report import (
-                BoxMM,
-                ItemReport,
-                OutputInfo,
-                PageBoxes,
-                PreviewPage,
-                SlotReport,
-                TextReport,
-            )
+            from printfiles.preview import compose_overlay, compose_preview
+            from printfiles.report import BoxMM, ItemReport, OutputInfo, PageBoxes, PreviewPage, TextReport
 
-            slugs = {
-                frame.index: SlugInfo(
-                    brand=meta.brand,
-                    order_ref=meta.order_ref,
-                    item_ref=meta.item_ref,
-                    product=product.id,
-                    version=meta.version,
-                    job_id=meta.job_id,
-                    page_name=frame.page.name,
-                )
-                for frame in frames
-            }
+            slugs = _slugs(frames, product, meta)
             vector_plans = [PagePlan(frame=f, texts=texts[f.index], slug=slugs[f.index]) for f in frames]
             vectors = draw_vectors(vector_plans, printer, scratch / "vectors.pdf")
-            results = rendering.result()
-
-            plans, pieces, slot_reports, findings = [], [], [], []
-            known_ink: dict[str, float] = {}
-            for frame in frames:
-                placements, page_pieces = [], []
-                for job, result in zip(jobs, results, strict=True):
-                    if job.frame is not frame:
-                        continue
-                    slot, ref, geometry = job.slot, job.image, job.geometry
-                    total_w, total_h = geometry.total_mm
-                    box = frame.rect_to_pdf(
-                        slot.x_mm - geometry.bleed.left, slot.y_mm - geometry.bleed.top, total_w, total_h
-                    )
-                    raster = RasterFile(
-                        path=Path(result.image_path),
-                        encoding=result.encoding,
-                        width_px=result.width_px,
-                        height_px=result.height_px,
-                        sha256=result.image_sha256,
-                    )
-                    placements.append(Placement(raster=raster, box=box))
-                    known_ink[result.image_sha256] = result.metrics.max_ink_percent
-                    page_pieces.append(PreviewPiece(preview=Path(result.preview_path), box=box))
-                    findings.extend(result.findings)
-                    slot_reports.append(
-                        SlotReport(
-                            page=frame.page.name,
-                            slot=slot.id,
-                            upload_id=ref.upload_id,
-                            placed=BoxMM.of(box),
-                            source_width_px=result.metrics.source_width,
-                            source_height_px=result.metrics.source_height,
-                            effective_ppi=result.metrics.effective_ppi,
-                            scale_factor=result.metrics.scale_factor,
-                            raster_width_px=result.width_px,
-                            raster_height_px=result.height_px,
-                            raster_ppi=round(result.width_px / (total_w / MM_PER_INCH), 3),
-                            encoding=result.encoding,
-                            render=result.model_dump(mode="json"),
-                        )
-                    )
-                plans.append(
-                    PagePlan(frame=frame, placements=placements, texts=texts[frame.index], slug=slugs[frame.index])
-                )
-                pieces.append(page_pieces)
+            placed = _place(frames, jobs, rendering.result(), texts, slugs)
 
             def previews() -> PreviewGeometry:
-                geo = compose_preview(frames, pieces, preview, texts=texts, profile=product.profile)
+                geo = compose_preview(frames, placed.pieces, preview, texts=texts, profile=product.profile)
                 compose_overlay(frames, geo, preview, overlay, product.safe_mm)
                 return geo
 
@@ -270,15 +291,14 @@ def build_item(
                 instance_id=instance_id,
                 version=meta.version,
             )
-            printfile = write_printfile(
-                plans, printer, product.profile, info, out_dir / "printfile.pdf", scratch, vectors=vectors
-            )
+            target = out_dir / "printfile.pdf"
+            printfile = write_printfile(placed.plans, printer, product.profile, info, target, scratch, vectors=vectors)
             geo = previewing.result()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
-    preflight = preflight_pdf(printfile, product, known_ink=known_ink)
-    all_findings = [*findings, *preflight.findings]
+    preflight = preflight_pdf(printfile, product, known_ink=placed.known_ink)
+    all_findings = [*placed.findings, *preflight.findings]
     report = ItemReport(
         brand=meta.brand,
         product=product.id,
@@ -306,7 +326,7 @@ def build_item(
             )
             for f in frames
         ],
-        slots=slot_reports,
+        slots=placed.slots,
         texts=[
             TextReport(
                 page=frames[i].page.name,

@@ -32,7 +32,7 @@ class Finding(BaseModel):
     """One thing preflight measured: a code, how bad, the value, the product's threshold, and why."""
 
     model_config = ConfigDict(frozen=True)
-    code: str = Field(pattern=CODE_PATTERN)  # kebab-case, render and PDF preflight alike: "low-ppi", "page-size"
+    code: str = Field(pattern=CODE_PATTERN)  # kebab-case in render and PDF preflight: "low-ppi", "page-size"
     severity: Severity
     measured: float | str | None = None
     threshold: float | str | None = None

@@ -5,9 +5,9 @@ bicubic enlarge → ICC transform to the product's CMYK → bleed → JPEG (or F
 The colour transform runs at the smaller of source and print resolution (after a reduction,
 before an enlargement, in 16 bit for 16-bit sources). libvips evaluates the whole chain as one
 streaming pipeline while the file is written, so peak memory grows with the raster's width, not
-its area. Preview, ink and gamut measurements come from small copies made by the same pipeline
-(the source shrunk on load): the preview and max ink at twice the preview size, the gamut share
-on the crop at ~400 px.
+its area. Preview, ink and gamut measurements come from one small copy of the source (shrunk on
+load, decoded once, on a second thread beside the raster): the preview and max ink from the same
+pipeline run at preview size, the gamut share on the crop at ~400 px.
 """
 
 from __future__ import annotations
@@ -46,6 +46,8 @@ from render.source import Loaded, SourceInfo, inspect, load
 
 GAMUT_LONG_EDGE = 400  # px of the reduced copy the out-of-gamut share is measured on
 SMALL_COPY_PIXELS = 6_000_000  # the preview's decoded source is kept in memory up to this size
+
+_Preview = tuple[Path, Path | None, tuple[int, int], tuple[float, float, float, float], float]
 PREVIEW_QUALITY = 88
 TRIM_LINE = [230, 0, 40]
 SAFE_LINE = [0, 140, 255]
@@ -292,7 +294,9 @@ def _bleed(
     return visible.embed(x, y, width, height, extend="mirror" if strategy is BleedStrategy.mirror else "copy")
 
 
-def _write_raster(cmyk: pyvips.Image, out_dir: Path, name: str, request: RenderRequest) -> tuple[Path, str, str]:
+def _write_raster(
+    cmyk: pyvips.Image, out_dir: Path, name: str, request: RenderRequest
+) -> tuple[Path, str, str]:
     """Encode the raster to a file while libvips computes it; returns path, encoding and the
     file's SHA-256, taken from the bytes as they are written (the PDF's placeholder and the
     preflight's known-ink lookup need it, and reading 50 MB back would cost the tail of a render)."""
@@ -388,7 +392,8 @@ def _preview_cmyk(
 
 def _preview(
     fresh: Callable[[float], pyvips.Image], request: RenderRequest, out_dir: Path, name: str
-) -> tuple[Path, Path | None, tuple[int, int], tuple[float, float, float, float], float]:
+) -> _Preview:
+    """Preview (and overlay) files, preview size, trim rectangle in preview pixels, max ink."""
     geometry = request.geometry
     width, height = geometry.pixel_size()
     small, ink = _preview_cmyk(fresh, request)
@@ -426,16 +431,18 @@ def _preview(
     return preview_path, overlay_path, size, trim, ink
 
 
-def _gamut_share(info: SourceInfo, request: RenderRequest, box: CropBox, small: Loaded | None = None) -> float:
+def _gamut_share(
+    info: SourceInfo, request: RenderRequest, box: CropBox, decoded: Loaded | None = None
+) -> float:
     """Out-of-gamut share on the visible crop (the whole image for `fit`) at ~GAMUT_LONG_EDGE px,
-    from `small` (the preview's decoded copy) when it has at least that resolution."""
+    from `decoded` (the preview's copy of the source in memory) when it has at least that resolution."""
     uw, uh = info.upright
     if request.mode is CropMode.fit and request.crop is None:
         box = CropBox(0.0, 0.0, float(uw), float(uh))
     ratio = GAMUT_LONG_EDGE / max(box.width, box.height)
     out_w, out_h = max(1, round(box.width * ratio)), max(1, round(box.height * ratio))
     wanted = shrink_on_load(ratio)
-    loaded = small if small is not None and small.shrink <= wanted else load(info, shrink=wanted)
+    loaded = decoded if decoded is not None and decoded.shrink <= wanted else load(info, shrink=wanted)
     lbox = _loaded_box(box, loaded)
     small, _ = resample.resample(
         loaded.image, lbox.x, lbox.y, out_w / lbox.width, out_h / lbox.height, out_w, out_h
@@ -466,7 +473,7 @@ def render_slot(source: Path, request: RenderRequest, out_dir: Path, name: str =
         small_scale = max(scale_factors(box, geometry.with_ppi(geometry.ppi * ratio)))
         return next((f for f in (8, 4, 2) if small_scale * f <= 1.0), 1)
 
-    def measure() -> tuple[tuple[Path, Path | None, tuple[int, int], tuple[float, float, float, float], float], float]:
+    def measure() -> tuple[_Preview, float]:
         # One decode for preview, ink and gamut: the photo shrunk on load to about preview size,
         # held in memory (a JPEG decode costs nearly as much at 1/8 as at 1/4 scale).
         _, preview_ratio = _preview_size(request)
