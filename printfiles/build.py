@@ -291,8 +291,9 @@ def build_item(
                 instance_id=instance_id,
                 version=meta.version,
             )
-            target = out_dir / "printfile.pdf"
-            printfile = write_printfile(placed.plans, printer, product.profile, info, target, scratch, vectors=vectors)
+            printfile = write_printfile(
+                placed.plans, printer, product.profile, info, out_dir / "printfile.pdf", scratch, vectors=vectors
+            )
             geo = previewing.result()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
