@@ -292,7 +292,13 @@ def build_item(
                 version=meta.version,
             )
             printfile = write_printfile(
-                placed.plans, printer, product.profile, info, out_dir / "printfile.pdf", scratch, vectors=vectors
+                placed.plans,
+                printer,
+                product.profile,
+                info,
+                out_dir / "printfile.pdf",
+                scratch,
+                vectors=vectors,
             )
             geo = previewing.result()
     finally:
