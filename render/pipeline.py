@@ -45,7 +45,7 @@ from render.geometry import (
 from render.source import Loaded, SourceInfo, inspect, load
 
 GAMUT_LONG_EDGE = 400  # px of the reduced copy the out-of-gamut share is measured on
-SMALL_COPY_PIXELS = 6_000_000  # the preview's decoded source is kept in memory up to this size
+SMALL_COPY_BYTES = 24 << 20  # the preview's decoded source is held in memory up to this size
 
 _Preview = tuple[Path, Path | None, tuple[int, int], tuple[float, float, float, float], float]
 PREVIEW_QUALITY = 88
@@ -478,8 +478,10 @@ def render_slot(source: Path, request: RenderRequest, out_dir: Path, name: str =
         # held in memory (a JPEG decode costs nearly as much at 1/8 as at 1/4 scale).
         _, preview_ratio = _preview_size(request)
         small: Loaded | None = load(info, shrink=small_shrink(preview_ratio), random_access=random_access)
-        if small.image.width * small.image.height <= SMALL_COPY_PIXELS:
-            small = replace(small, image=small.image.copy_memory())
+        image = small.image
+        size = image.width * image.height * image.bands * (2 if image.format == "ushort" else 1)
+        if size <= SMALL_COPY_BYTES:
+            small = replace(small, image=image.copy_memory())
         else:  # a large non-JPEG: each measurement streams its own decode (memory stays flat)
             small = None
 
@@ -494,7 +496,7 @@ def render_slot(source: Path, request: RenderRequest, out_dir: Path, name: str =
 
         return _preview(fresh, request, out_dir, name), _gamut_share(info, request, box, small)
 
-    # The preview and the gamut share come from small copies of their own; they run on a second
+    # The preview and the gamut share come from a small copy of their own; they run on a second
     # thread while the print raster streams to disk (libvips releases the GIL), using what the
     # raster's threads leave of the cores instead of waiting for them.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="render-measure") as pool:
