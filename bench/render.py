@@ -21,6 +21,7 @@ Prints a table of wall time and peak memory with the ratios pillow / printline.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import shutil
@@ -35,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 PHOTO_SIZES = {6: (2000, 3000), 12: (2828, 4243), 24: (4000, 6000)}
 CACHE = Path(tempfile.gettempdir()) / "printline-bench-photos"
+PACKAGES = ("api", "orders", "printfiles", "printline", "profiles", "queues", "render", "storage")
 
 
 def make_photo(megapixels: int) -> Path:
@@ -197,6 +199,10 @@ def main() -> None:
         help="our side: the CLI (auto: when it has `render`) or render_slot + a plain PDF",
     )
     args = parser.parse_args()
+    # an installed printline has its bytecode compiled (pip does it); this checkout's editable install
+    # only has it where PYTHONDONTWRITEBYTECODE is unset, so compile it here as `make bytecode` does
+    for package in PACKAGES:
+        compileall.compile_dir(ROOT / package, quiet=1)
     python = sys.executable
     use_cli = args.printline == "cli" or (args.printline == "auto" and _cli_has_render())
     rows = []
