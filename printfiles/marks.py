@@ -6,6 +6,7 @@ product, render version, and the job id as a Code 128 barcode and a QR code (bot
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import qrcode
@@ -55,47 +56,39 @@ def draw_crop_marks(canvas: Canvas, frame: PageFrame, printer: Printer) -> None:
         canvas.line((b.right_mm + gap) * mm, y * mm, (b.right_mm + gap + length) * mm, y * mm)
 
 
+def _dark_runs(cells: Sequence[bool]) -> Iterator[tuple[int, int]]:
+    """(first, count) of each run of dark modules in a row: one rectangle each, not one per module."""
+    col, n = 0, len(cells)
+    while col < n:
+        if cells[col]:
+            first = col
+            while col < n and cells[col]:
+                col += 1
+            yield first, col - first
+        else:
+            col += 1
+
+
 def _draw_qr(canvas: Canvas, value: str, x: float, y: float, size: float) -> None:
     """QR code (level M) as filled rectangles, one run of dark modules per rectangle."""
     qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
     qr.add_data(value)
     qr.make(fit=True)
     matrix = qr.get_matrix()
-    n = len(matrix)
-    module = size / n
+    module = size / len(matrix)
     canvas.setFillColor(K)
     for row, cells in enumerate(matrix):
-        col = 0
-        while col < n:
-            if cells[col]:
-                start = col
-                while col < n and cells[col]:
-                    col += 1
-                canvas.rect(
-                    x + start * module,
-                    y + size - (row + 1) * module,
-                    (col - start) * module,
-                    module,
-                    stroke=0,
-                    fill=1,
-                )
-            else:
-                col += 1
+        top = y + size - (row + 1) * module
+        for first, count in _dark_runs(cells):
+            canvas.rect(x + first * module, top, count * module, module, stroke=0, fill=1)
 
 
 def _draw_bars(canvas: Canvas, modules: str, x: float, y: float, module: float, height: float) -> None:
-    """A linear barcode's modules as filled rectangles, one per bar, no quiet zone. python-barcode
-    encodes (reportlab's own barcode package would import every symbology and its widgets)."""
+    """A linear barcode's modules ('1' dark) as filled rectangles, one per bar, no quiet zone.
+    python-barcode encodes (reportlab's own barcode package would import every symbology)."""
     canvas.setFillColor(K)
-    col, n = 0, len(modules)
-    while col < n:
-        if modules[col] == "1":
-            start = col
-            while col < n and modules[col] == "1":
-                col += 1
-            canvas.rect(x + start * module, y, (col - start) * module, height, stroke=0, fill=1)
-        else:
-            col += 1
+    for first, count in _dark_runs([m == "1" for m in modules]):
+        canvas.rect(x + first * module, y, count * module, height, stroke=0, fill=1)
 
 
 def draw_slug(canvas: Canvas, frame: PageFrame, printer: Printer, info: SlugInfo) -> None:
