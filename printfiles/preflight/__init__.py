@@ -222,15 +222,18 @@ def _inspect(path: Path, size: int, pdf: pikepdf.Pdf, product: Product | None,
     findings.extend(warning_findings(path, pdf.get_warnings()))
     inks = [i.max_ink_percent for i in images if i.max_ink_percent is not None]
     max_ink = max(inks) if inks else None
+    # ink the render measured (known_ink) was judged by the render's own finding; judge the rest
+    measured = [i.max_ink_percent for i in images if i.max_ink_percent is not None and not i.ink_known]
+    judged = max(measured) if measured else None
     limit = thresholds.warn_ink or (product.profile.total_ink_limit if product is not None else 300.0)
-    if max_ink is not None and max_ink > limit + 1.0:  # +1 %: 8-bit rounding of four channels
+    if judged is not None and judged > limit + 1.0:  # +1 %: 8-bit rounding of four channels
         findings.append(
             finding(
                 "ink-coverage",
                 Severity.warn,
-                f"Total ink reaches {max_ink:.0f} %, above {limit:.0f} %.",
-                f"Farbauftrag erreicht {max_ink:.0f} %, über {limit:.0f} %.",
-                measured=max_ink,
+                f"Total ink reaches {judged:.0f} %, above {limit:.0f} %.",
+                f"Farbauftrag erreicht {judged:.0f} %, über {limit:.0f} %.",
+                measured=judged,
                 threshold=limit,
             )
         )

@@ -162,26 +162,27 @@ def region_sha256(path: Path, offset: int = 0, length: int | None = None) -> str
 
 
 def image_ink(path: Path, pdf: pikepdf.Pdf, image: pikepdf.Object, width: int, height: int,
-              known: Mapping[str, float] | None = None) -> float | None:
-    """Max total ink of one CMYK image; `known` maps the SHA-256 of a raw image stream to an ink value
-    measured already (the render's own, for the rasters build_item embedded), which skips the decode."""
+              known: Mapping[str, float] | None = None) -> tuple[float | None, bool]:
+    """Max total ink of one CMYK image, and whether it was known: `known` maps the SHA-256 of a raw
+    image stream to an ink value measured already (the render's own, for the rasters build_item
+    embedded), which skips the decode."""
     filters = image.get("/Filter")
     names = (
         [str(f) for f in filters] if isinstance(filters, pikepdf.Array) else [str(filters)] if filters else []
     )
     if names not in (["/DCTDecode"], ["/FlateDecode"]) or "/DecodeParms" in image:
-        return None
+        return None, False
     located = raw_stream_at(path, pdf, image)
     if located is None:
-        return None
+        return None, False
     offset, length = located
     if known:
         value = known.get(region_sha256(path, offset, length))
         if value is not None:
-            return value
+            return value, True
     inverted = decode_inverted(image, 4)
     if names == ["/DCTDecode"]:
-        return ink_dct(path, offset, length, width, height, inverted)
+        return ink_dct(path, offset, length, width, height, inverted), False
     if int(image.get("/BitsPerComponent", 8)) != 8:
-        return None
-    return ink_flate(path, offset, length, width, height, inverted)
+        return None, False
+    return ink_flate(path, offset, length, width, height, inverted), False

@@ -42,6 +42,7 @@ class ImageInfo(_Model):
     ppi_x: float
     ppi_y: float
     max_ink_percent: float | None = None
+    ink_known: bool = False  # the ink figure is the render's own (known_ink), judged there already
 
 
 class FontInfo(_Model):

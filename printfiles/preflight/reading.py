@@ -151,7 +151,7 @@ def image_info(path: Path, pdf: pikepdf.Pdf, page: int, name: str, image, ctm: t
         except Exception:  # noqa: BLE001
             width = height = 0
             cs = "unknown"
-        filt, bits, ink = None, None, None
+        filt, bits, ink, ink_known = None, None, None, False
     else:
         width, height = int(image.get("/Width", 0)), int(image.get("/Height", 0))
         cs = colour_space_name(image.get("/ColorSpace"))
@@ -162,7 +162,9 @@ def image_info(path: Path, pdf: pikepdf.Pdf, page: int, name: str, image, ctm: t
             else (str(filters)[1:] if filters else None)
         )
         bits = int(image.get("/BitsPerComponent")) if "/BitsPerComponent" in image else None
-        ink = image_ink(path, pdf, image, width, height, known_ink) if cs in ("DeviceCMYK", "ICCBased(CMYK)") else None
+        ink, ink_known = None, False
+        if cs in ("DeviceCMYK", "ICCBased(CMYK)"):
+            ink, ink_known = image_ink(path, pdf, image, width, height, known_ink)
     ppi_x = width / (width_mm / 25.4) if width_mm > 0 else 0.0
     ppi_y = height / (height_mm / 25.4) if height_mm > 0 else 0.0
     return ImageInfo(
@@ -178,6 +180,7 @@ def image_info(path: Path, pdf: pikepdf.Pdf, page: int, name: str, image, ctm: t
         ppi_x=round(ppi_x, 2),
         ppi_y=round(ppi_y, 2),
         max_ink_percent=ink,
+        ink_known=ink_known,
     )
 
 

@@ -283,3 +283,24 @@ def test_known_ink_of_an_embedded_raster_skips_its_decode(build, catalogue):
     digest = region_sha256(result.printfile, offset, length)
     assert digest == result.report.slots[0].render["image_sha256"]  # the render's hash is the stream's
     assert preflight_pdf(result.printfile, product, known_ink={digest: 123.0}).images[0].max_ink_percent == 123.0
+
+
+def test_known_ink_is_recorded_but_judged_by_the_render_alone(build, catalogue):
+    """The render already turned its ink measurement into a finding; the preflight records the same
+    figure for the embedded raster without a second ink-coverage finding. Ink it measures itself
+    (no or another key) is judged as always."""
+    result = build("poster-20x30")
+    product = catalogue.get("poster-20x30")
+    with pikepdf.open(result.printfile) as pdf:
+        from printfiles.preflight.ink import raw_stream_at, region_sha256
+
+        image = next(iter(pdf.pages[0].get_images().values()))
+        digest = region_sha256(result.printfile, *raw_stream_at(result.printfile, pdf, image))
+    known = preflight_pdf(result.printfile, product, known_ink={digest: 390.0})
+    assert known.images[0].max_ink_percent == 390.0 and known.images[0].ink_known
+    assert known.max_ink_percent == 390.0
+    assert "ink-coverage" not in codes(known)
+    limit = product.profile.total_ink_limit
+    measured = preflight_pdf(result.printfile, product, known_ink={"0" * 64: 390.0})
+    assert not measured.images[0].ink_known
+    assert ("ink-coverage" in codes(measured)) == (measured.max_ink_percent > limit + 1.0)
