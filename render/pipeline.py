@@ -468,16 +468,14 @@ def render_slot(source: Path, request: RenderRequest, out_dir: Path, name: str =
     loaded = load(info, shrink=shrink_on_load(scale), random_access=random_access)
     cmyk, colour_in, method = _raster(info, request, geometry, box, loaded)
 
-    def small_shrink(ratio: float) -> int:
-        # a preview may shrink on load down to its own size (no 2x headroom for Lanczos needed)
-        small_scale = max(scale_factors(box, geometry.with_ppi(geometry.ppi * ratio)))
-        return next((f for f in (8, 4, 2) if small_scale * f <= 1.0), 1)
-
     def measure() -> tuple[_Preview, float]:
-        # One decode for preview, ink and gamut: the photo shrunk on load to about preview size,
-        # held in memory (a JPEG decode costs nearly as much at 1/8 as at 1/4 scale).
-        _, preview_ratio = _preview_size(request)
-        small: Loaded | None = load(info, shrink=small_shrink(preview_ratio), random_access=random_access)
+        # One decode for preview, ink and gamut: the photo shrunk on load to about preview size
+        # (no 2x headroom for Lanczos needed), held in memory (a JPEG decode costs nearly as much
+        # at 1/8 as at 1/4 scale).
+        _, ratio = _preview_size(request)
+        small_scale = max(scale_factors(box, geometry.with_ppi(geometry.ppi * ratio)))
+        factor = next((f for f in (8, 4, 2) if small_scale * f <= 1.0), 1)
+        small: Loaded | None = load(info, shrink=factor, random_access=random_access)
         image = small.image
         size = image.width * image.height * image.bands * (2 if image.format == "ushort" else 1)
         if size <= SMALL_COPY_BYTES:
@@ -487,11 +485,7 @@ def render_slot(source: Path, request: RenderRequest, out_dir: Path, name: str =
 
         def fresh(ratio: float) -> pyvips.Image:
             """The same slot rendered again from the source at `ratio` of the size."""
-            factor = small_shrink(ratio)
-            if small is not None and small.shrink == factor:
-                again = small
-            else:
-                again = load(info, shrink=factor, random_access=random_access)
+            again = small or load(info, shrink=factor, random_access=random_access)
             return _raster(info, request, geometry.with_ppi(geometry.ppi * ratio), box, again)[0]
 
         return _preview(fresh, request, out_dir, name), _gamut_share(info, request, box, small)
