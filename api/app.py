@@ -11,10 +11,12 @@ from apiflask.exceptions import HTTPError
 from flask import g, request
 from werkzeug.exceptions import HTTPException
 
-from api import health, jobs, orders, pages, quotes, uploads
+from api import events, health, jobs, orders, pages, quotes, uploads, webhooks
 from api.context import EXTENSION, METRICS
 from api.metrics import ApiMetrics
 from api.problems import Problem, from_problem, problem_response, validation_errors
+from orders.lifecycle import ActionRefused, NotFound
+from orders.states import IllegalTransition
 from printline.services import Services
 
 log = structlog.get_logger("printline.api")
@@ -43,7 +45,7 @@ def create_app(services: Services) -> APIFlask:
     metrics.watch_jobs(services.sessions)
     metrics.instrument(app)
     app.extensions[METRICS] = metrics
-    for module in (health, uploads, orders, quotes, jobs, pages):
+    for module in (health, uploads, orders, quotes, jobs, webhooks, events, pages):
         app.register_blueprint(module.bp)
 
     @app.before_request
@@ -69,6 +71,19 @@ def create_app(services: Services) -> APIFlask:
     @app.errorhandler(Problem)
     def _problem(problem: Problem):
         return from_problem(problem)
+
+    @app.errorhandler(NotFound)
+    def _not_found(exc: NotFound):
+        return problem_response(404, exc.code, exc.message)
+
+    @app.errorhandler(ActionRefused)
+    def _refused(exc: ActionRefused):
+        extra = {"state": exc.state} if exc.state else {}
+        return problem_response(409, exc.code, exc.message, **extra)
+
+    @app.errorhandler(IllegalTransition)
+    def _illegal(exc: IllegalTransition):
+        return problem_response(409, "illegal-transition", str(exc), state=exc.current.value)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -1,5 +1,5 @@
 """Jobs: state and report, the files (print file, preview, overlay, report), and the people's
-actions on them — QA approves or rejects, production marks printed and shipped, a failed job is retried."""
+actions on them — QA approves or rejects, production marks printed and shipped, reprints, retries."""
 
 from __future__ import annotations
 
@@ -14,13 +14,12 @@ from sqlalchemy.orm import selectinload
 
 from api.auth import bearer, roles
 from api.context import caller, services
-from api.orders import enqueue
 from api.problems import Problem
-from api.schemas import JobList, JobOut, OptionalReason, Reason
+from api.schemas import JobList, JobOut, OptionalReason, Reason, Reprint, Shipment
 from api.views import get_job, job_out
-from orders.db.jobs import transition
 from orders.db.models import Job, OrderItem
-from orders.states import IllegalTransition, JobState
+from orders.lifecycle import Actor
+from orders.states import JobState
 
 bp = APIBlueprint("jobs", __name__, tag="Jobs")
 ALL = roles("shop", "production", "qa")
@@ -123,25 +122,20 @@ def report(job_id: str):
         return Response(json.dumps(job.report, ensure_ascii=False), mimetype="application/json")
 
 
-def _act(job_id: str, to: JobState, reason: str | None) -> JobOut:
+def _act(job_id: str, action: str, **fields) -> JobOut:
+    """A person's step, taken by the lifecycle; the job as it is afterwards."""
     svc, who = services(), caller()
+    svc.lifecycle.act(action, brand=who.brand, job_id=job_id, actor=Actor(who.role, who.key_id), **fields)
     with svc.sessions() as session:
-        job = get_job(session, who.brand, job_id)
-        session.refresh(job, with_for_update=True)
-        try:
-            transition(session, job, to, actor=f"{who.role}:{who.key_id}", at=svc.clock.now(), reason=reason)
-        except IllegalTransition as exc:
-            raise Problem(409, "illegal-transition", str(exc), state=job.state) from exc
-        session.commit()
-        return job_out(job, svc.catalogue)
+        return job_out(get_job(session, who.brand, job_id), svc.catalogue)
 
 
 @dataclass(frozen=True)
 class Action:
-    """A person's step on a job: who may take it, where it leads, and whether a reason is required."""
+    """A person's step on a job as an endpoint: its path, the lifecycle action, who may take it, its body."""
 
-    name: str
-    to: JobState
+    path: str
+    action: str
     role: str
     body: type[BaseModel]
     summary: str
@@ -149,23 +143,26 @@ class Action:
 
 
 ACTIONS = (
-    Action("approve", JobState.approved, "qa", OptionalReason, "QA: approve for print",
-           "Not in a state QA can approve"),
-    Action("reject", JobState.rejected, "qa", Reason, "QA: reject with a reason; the shop may send a new image",
+    Action("approve", "approve", "qa", OptionalReason, "QA: approve for print", "Not in a state QA can approve"),
+    Action("reject", "reject", "qa", Reason, "QA: reject with a reason; the shop may send a new image",
            "Not in a state QA can reject"),
-    Action("printed", JobState.printed, "production", OptionalReason, "Production: the job is printed",
+    Action("printed", "mark_printed", "production", OptionalReason, "Production: the job is printed",
            "Not approved"),
-    Action("shipped", JobState.shipped, "production", OptionalReason, "Production: the job is shipped",
-           "Not printed"),
+    Action("shipped", "mark_shipped", "production", Shipment,
+           "Production: the job is shipped (carrier and tracking number go to the shop)", "Not printed"),
+    Action("reprint", "reprint", "production", Reprint,
+           "Production: print the same print file again (damaged print); no new render", "Not printed"),
+    Action("retry", "retry", "production", OptionalReason, "Production: render a failed job again (same version)",
+           "Not failed"),
 )
 
 
 def _register(action: Action) -> None:
     def view(job_id: str, json_data: BaseModel) -> JobOut:
-        return _act(job_id, action.to, getattr(json_data, "reason", None))
+        return _act(job_id, action.action, **json_data.model_dump())
 
-    view.__name__ = action.name
-    route = bp.post(f"/v1/jobs/<job_id>/{action.name}")
+    view.__name__ = action.path
+    route = bp.post(f"/v1/jobs/<job_id>/{action.path}")
     guarded = bp.auth_required(bearer, roles=roles(action.role))
     documented = bp.doc(summary=action.summary, responses={409: action.conflict})
     route(guarded(bp.input(action.body, location="json")(bp.output(JobOut)(documented(view)))))
@@ -173,14 +170,3 @@ def _register(action: Action) -> None:
 
 for _action in ACTIONS:
     _register(_action)
-
-
-@bp.post("/v1/jobs/<job_id>/retry")
-@bp.auth_required(bearer, roles=roles("production", "shop"))
-@bp.input(OptionalReason, location="json")
-@bp.output(JobOut)
-@bp.doc(summary="Render a failed job again (same version)", responses={409: "Not failed"})
-def retry(job_id: str, json_data: OptionalReason):
-    out = _act(job_id, JobState.queued, json_data.reason or "retry")
-    enqueue([job_id])
-    return out

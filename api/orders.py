@@ -13,14 +13,13 @@ from api.auth import bearer, roles
 from api.context import caller, services
 from api.problems import Problem
 from api.schemas import EventList, EventOut, NewImage, OptionalReason, OrderList, OrderOut
-from api.views import current_job, get_order, order_out
-from orders.db.intake import IntakeConflict, create_order
-from orders.db.jobs import new_job, transition
+from api.views import get_order, order_out
+from orders.db.intake import IntakeConflict
 from orders.db.models import Event, Order, OrderItem, Upload
 from orders.errors import OrderRejected
+from orders.lifecycle import Actor
 from orders.pricing import Quote
 from orders.spec import ItemSpec, OrderSpec, SlotImage
-from orders.states import IllegalTransition, JobState
 from orders.validation import FieldError, check_items
 
 bp = APIBlueprint("orders", __name__, tag="Orders")
@@ -62,13 +61,9 @@ def validate_order(spec: OrderSpec, brand: str) -> Quote | None:
         raise unprocessable([FieldError(exc.field, exc.message)]) from exc
 
 
-def enqueue(job_ids: list[str]) -> None:
-    """Send after the commit; a job whose message is lost stays queued and `printline jobs requeue` resends it."""
-    for job_id in job_ids:
-        try:
-            services().queue.send(job_id)
-        except Exception:  # noqa: BLE001 - the order is recorded; the sweeper resends
-            log.exception("enqueue_failed", job_id=job_id)
+def actor() -> Actor:
+    who = caller()
+    return Actor(who.role, who.key_id)
 
 
 @bp.post("/v1/orders")
@@ -84,13 +79,11 @@ def submit_order(json_data: OrderSpec):
         raise Problem(400, "bad-idempotency-key", "Idempotency-Key must have 1 to 200 characters.")
     quote = validate_order(json_data, who.brand)
     try:
-        result = create_order(svc.sessions, brand=who.brand, spec=json_data, idempotency_key=key,
-                              at=svc.clock.now(), actor=f"key:{who.key_id}", quote=quote)
+        result = svc.lifecycle.submit_order(brand=who.brand, spec=json_data, idempotency_key=key, actor=actor(),
+                                            quote=quote)
     except IntakeConflict as exc:
         raise Problem(409, "order-conflict", str(exc), errors=[{"field": exc.field, "message": str(exc)}],
                       order_id=exc.order_id) from exc
-    if result.created:
-        enqueue(result.job_ids)
     with svc.sessions() as session:
         body = order_out(get_order(session, who.brand, result.order_id))
     return body, 201 if result.created else 200
@@ -132,31 +125,32 @@ def order_events(order_id: str):
                                           to_state=e.to_state, actor=e.actor, reason=e.reason) for e in rows])
 
 
-def _item(order: Order, item_id: str) -> OrderItem:
-    item = next((i for i in order.items if i.id == item_id), None)
-    if item is None:
-        raise Problem(404, "item-not-found", f"Order {order.id} has no item {item_id!r}.")
-    return item
-
-
 @bp.post("/v1/orders/<order_id>/items/<item_id>/cancel")
 @bp.auth_required(bearer, roles=roles("shop"))
 @bp.input(OptionalReason, location="json")
 @bp.output(OrderOut)
-@bp.doc(summary="Cancel an item whose render has not started", responses={409: "Rendering already started"})
+@bp.doc(summary="Cancel an item before it is printed",
+        description="A queued render is skipped, a running one abandoned, a finished print file void (it "
+                    "leaves the production queue). The line leaves the totals and the packing slip.",
+        responses={409: "Printed already, or cancelled"})
 def cancel_item(order_id: str, item_id: str, json_data: OptionalReason):
     svc, who = services(), caller()
+    svc.lifecycle.cancel_item(brand=who.brand, order_id=order_id, item_id=item_id, actor=actor(),
+                              reason=json_data.reason)
     with svc.sessions() as session:
-        order = get_order(session, who.brand, order_id)
-        job = current_job(_item(order, item_id))
-        session.refresh(job, with_for_update=True)
-        try:
-            transition(session, job, JobState.cancelled, actor=f"key:{who.key_id}", at=svc.clock.now(),
-                       reason=json_data.reason or "cancelled by the shop")
-        except IllegalTransition as exc:
-            raise Problem(409, "cannot-cancel", f"The item is {job.state}; only queued items can be cancelled.") \
-                from exc
-        session.commit()
+        return order_out(get_order(session, who.brand, order_id))
+
+
+@bp.post("/v1/orders/<order_id>/cancel")
+@bp.auth_required(bearer, roles=roles("shop"))
+@bp.input(OptionalReason, location="json")
+@bp.output(OrderOut)
+@bp.doc(summary="Cancel every item of the order that is not printed yet",
+        responses={409: "Every item is printed or cancelled already"})
+def cancel_order(order_id: str, json_data: OptionalReason):
+    svc, who = services(), caller()
+    svc.lifecycle.cancel_order(brand=who.brand, order_id=order_id, actor=actor(), reason=json_data.reason)
+    with svc.sessions() as session:
         return order_out(get_order(session, who.brand, order_id))
 
 
@@ -170,30 +164,21 @@ def replace_image(order_id: str, item_id: str, json_data: NewImage):
     svc, who = services(), caller()
     with svc.sessions() as session:
         order = get_order(session, who.brand, order_id)
-        item = _item(order, item_id)
-        job = current_job(item)
-        if job.state not in (JobState.rejected, JobState.failed):
-            raise Problem(409, "not-replaceable", f"The item is {job.state}; a new image is taken only for "
-                          "rejected or failed items.")
+        item = next((i for i in order.items if i.id == item_id), None)
+        if item is None:
+            raise Problem(404, "item-not-found", f"Order {order.id} has no item {item_id!r}.")
         spec = ItemSpec.model_validate(item.spec)
-        if json_data.slot is None:
-            spec = spec.model_copy(update={"image": json_data.image})
-        else:
-            others = [s for s in spec.images if s.slot != json_data.slot]
-            spec = spec.model_copy(update={"images": [*others, SlotImage(slot=json_data.slot,
-                                                                           image=json_data.image)]})
-        errors = check_items([spec], who.brand, svc.catalogue, _uploads(who.brand, [spec]))
-        if errors:
-            raise unprocessable([FieldError(e.field.replace("items[0]", "", 1).lstrip(".") or "image", e.message)
-                                 for e in errors])
-        now = svc.clock.now()
-        item.spec = spec.model_dump(mode="json")
-        item.current_version += 1
-        new = new_job(session, item.id, order.id, who.brand, item.current_version, actor=f"key:{who.key_id}",
-                      at=now, reason="new image")
-        session.commit()
-        job_id = new.id
-    enqueue([job_id])
+    if json_data.slot is None:
+        spec = spec.model_copy(update={"image": json_data.image})
+    else:
+        others = [s for s in spec.images if s.slot != json_data.slot]
+        spec = spec.model_copy(update={"images": [*others, SlotImage(slot=json_data.slot, image=json_data.image)]})
+    errors = check_items([spec], who.brand, svc.catalogue, _uploads(who.brand, [spec]))
+    if errors:
+        raise unprocessable([FieldError(e.field.replace("items[0]", "", 1).lstrip(".") or "image", e.message)
+                             for e in errors])
+    svc.lifecycle.replace_image(brand=who.brand, order_id=order_id, item_id=item_id,
+                                spec=spec.model_dump(mode="json"), actor=actor())
     with svc.sessions() as session:
         return order_out(get_order(session, who.brand, order_id))
 

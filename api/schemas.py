@@ -36,12 +36,17 @@ class JobOut(BaseModel):
     order_ref: str = Field(description="The shop's order number (external_id).")
     item_id: str
     version: int
+    quantity: int = Field(description="Copies ordered: print this many.")
     state: str
-    reason: str | None = None
+    reason: str | None = Field(None, description="Why it failed, was rejected or cancelled, for a person.")
+    reason_code: str | None = Field(None, description="The same as a stable code, e.g. `image-problem`.")
     verdict: str | None = None
     progress: str | None = None
     product: str
     printer: str | None = None
+    reprints: int = Field(0, description="Times production sent it back to print.")
+    carrier: str | None = None
+    tracking_number: str | None = None
     created_at: datetime
     updated_at: datetime
     started_at: datetime | None = None
@@ -62,6 +67,11 @@ class ItemOut(BaseModel):
     state: str
     job_id: str
     version: int
+    cancelled: bool = False
+    cancelled_at: datetime | None = None
+    cancel_reason: str | None = None
+    carrier: str | None = None
+    tracking_number: str | None = None
     unit_price: str | None = None
     net: str | None = None
     vat_rate: str | None = None
@@ -79,7 +89,8 @@ class OrderOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     items: list[ItemOut]
-    totals: dict[str, Any] | None = None
+    totals: dict[str, Any] | None = Field(None, description="What is payable now: the lines not cancelled.")
+    ordered_totals: dict[str, Any] | None = Field(None, description="The quote the order was placed at.")
 
 
 class OrderList(BaseModel):
@@ -106,6 +117,16 @@ class Reason(BaseModel):
 
 class OptionalReason(BaseModel):
     reason: str | None = Field(None, max_length=2000)
+
+
+class Shipment(BaseModel):
+    reason: str | None = Field(None, max_length=2000)
+    carrier: str | None = Field(None, max_length=100, description="e.g. DHL, DPD, Swiss Post.")
+    tracking_number: str | None = Field(None, max_length=200)
+
+
+class Reprint(BaseModel):
+    reason: str = Field(min_length=3, max_length=2000, description="What went wrong with the print.")
 
 
 class NewImage(BaseModel):

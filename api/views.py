@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from api.problems import Problem
 from api.schemas import ItemOut, JobLinks, JobOut, OrderOut
 from orders.db.models import Job, Order, OrderItem
+from orders.pricing import Quote, without_lines
 from orders.states import JobState, order_status
 from profiles.catalogue import Catalogue
 
@@ -40,18 +41,32 @@ def current_job(item: OrderItem) -> Job:
     return next(job for job in item.jobs if job.version == item.current_version)
 
 
+def payable_totals(order: Order) -> dict | None:
+    """The order's totals without its cancelled lines, by the pricing code that made the quote."""
+    if order.totals is None:
+        return None
+    cancelled = {item.position for item in order.items if item.cancelled_at is not None}
+    if not cancelled:
+        return order.totals
+    return without_lines(Quote.model_validate(order.totals), cancelled).model_dump(mode="json")
+
+
 def order_out(order: Order) -> OrderOut:
     items = []
     for item in order.items:
         job = current_job(item)
         items.append(ItemOut(id=item.id, position=item.position, product=item.product, quantity=item.quantity,
                              state=job.state, job_id=job.id, version=job.version,
+                             cancelled=item.cancelled_at is not None, cancelled_at=item.cancelled_at,
+                             cancel_reason=item.cancel_reason, carrier=job.carrier,
+                             tracking_number=job.tracking_number,
                              unit_price=_money(item.unit_price), net=_money(item.net),
                              vat_rate=_money(item.vat_rate), vat=_money(item.vat), gross=_money(item.gross)))
     status = order_status(JobState(i.state) for i in items)
     return OrderOut(id=order.id, external_id=order.external_id, status=status.value, market=order.market,
                     language=order.language, currency=order.currency, created_at=order.created_at,
-                    updated_at=order.updated_at, items=items, totals=order.totals)
+                    updated_at=order.updated_at, items=items, totals=payable_totals(order),
+                    ordered_totals=order.totals)
 
 
 def job_out(job: Job, catalogue: Catalogue, progress: str | None = None, *, with_report: bool = True) -> JobOut:
@@ -64,8 +79,9 @@ def job_out(job: Job, catalogue: Catalogue, progress: str | None = None, *, with
     if job.overlay_key:
         links.overlay = url_for("jobs.overlay", job_id=job.id)
     return JobOut(id=job.id, order_id=job.item.order_id, order_ref=job.item.order.external_id,
-                  item_id=job.item_id, version=job.version,
-                  state=job.state, reason=job.reason, verdict=job.verdict,
+                  item_id=job.item_id, version=job.version, quantity=job.item.quantity,
+                  state=job.state, reason=job.reason, reason_code=job.reason_code, verdict=job.verdict,
+                  reprints=job.reprints, carrier=job.carrier, tracking_number=job.tracking_number,
                   progress=progress if job.state == JobState.rendering else None,
                   product=job.item.product, printer=product.printer if product else None,
                   created_at=job.created_at, updated_at=job.updated_at, started_at=job.started_at,

@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
@@ -299,21 +299,12 @@ def quote(
     else:
         shipping = b2c_line("shipping", 1, shipping_gross, shipping_rate)
 
-    every = [*lines, shipping]
-    net = sum((line.net for line in every), money.ZERO)
-    vat_total = sum((line.vat for line in every), money.ZERO)
-    gross = net + vat_total
-    payable = money.payable(currency, gross)
     note = text("reverse_charge", order.language, destination.code) if decision.reverse_charge else None
     return Quote(
         currency=currency,
         lines=lines,
         shipping=shipping,
-        net=net,
-        vat=vat_groups(every),
-        gross=gross,
-        rounding=payable - gross,
-        payable=payable,
+        **_totals(currency, [*lines, shipping]),
         reverse_charge=decision.reverse_charge,
         vat_note=note,
         vat_scheme=decision.scheme,
@@ -326,3 +317,32 @@ def quote(
         seller_country=markets.seller_country,
         priced_at=at,
     )
+
+
+def _totals(currency: str, every: list[QuoteLine]) -> dict[str, Any]:
+    """Net, VAT per rate, gross, cash rounding and payable of priced lines (shipping included)."""
+    net = sum((line.net for line in every), money.ZERO)
+    gross = net + sum((line.vat for line in every), money.ZERO)
+    payable = money.payable(currency, gross)
+    return {"net": net, "vat": vat_groups(every), "gross": gross, "rounding": payable - gross,
+            "payable": payable}
+
+
+def without_lines(priced: Quote, cancelled: set[int]) -> Quote:
+    """The order's quote with the cancelled lines (by position) taken out, totalled by the same code
+    as `quote`: each kept line at the price it was sold at, shipping at the highest rate left (as at
+    intake), and nothing at all, shipping included, once every line is cancelled."""
+    kept = [line for index, line in enumerate(priced.lines) if index not in cancelled]
+    if not kept:
+        zero = priced.shipping.model_copy(update={"quantity": 0, "net": money.ZERO, "vat": money.ZERO,
+                                                  "gross": money.ZERO})
+        return priced.model_copy(update={"lines": [], "shipping": zero, **_totals(priced.currency, [])})
+    rate = max(line.vat_rate for line in kept)
+    ship = priced.shipping
+    if ship.vat_rate != rate:
+        if ship.basis is Basis.net:
+            ship = b2b_line("shipping", 1, ship.unit_price, rate)
+        else:
+            ship = b2c_line("shipping", 1, ship.unit_price, rate)
+    return priced.model_copy(update={"lines": kept, "shipping": ship,
+                                     **_totals(priced.currency, [*kept, ship])})

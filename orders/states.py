@@ -1,13 +1,16 @@
-"""Job states and the transitions between them; order status is derived from its items' jobs.
+"""Job states, the one table of transitions (which action, from where, to where, by whom), and the
+order status derived from its items' jobs.
 
-queued → rendering → rendered → (qa_pending →) approved → printed → shipped, with `failed`
-(reason, may be retried), `rejected` (QA reason; a new image starts a new render version) and
-`cancelled` (before rendering started).
+queued → rendering → rendered → (qa_pending →) approved → printed → shipped, with `failed` (a reason;
+production may retry), `rejected` (QA's reason; a new image starts render version n+1) and `cancelled`
+(any time before printing). Reprint sends a printed or shipped job back to the production queue.
+`docs/ARCHITECTURE.md` draws this table; `orders/lifecycle.py` is the only code that applies it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -25,34 +28,83 @@ class JobState(StrEnum):
 
 
 S = JobState
-TRANSITIONS: dict[JobState, frozenset[JobState]] = {
-    S.queued: frozenset({S.rendering, S.failed, S.cancelled}),
-    S.rendering: frozenset({S.rendered, S.failed, S.queued}),  # back to queued when a worker is lost
-    S.rendered: frozenset({S.qa_pending, S.approved, S.rejected}),
-    S.qa_pending: frozenset({S.approved, S.rejected}),
-    S.approved: frozenset({S.printed, S.rejected}),
-    S.printed: frozenset({S.shipped}),
-    S.shipped: frozenset(),
-    S.failed: frozenset({S.queued}),  # retry
-    S.rejected: frozenset(),  # a new image makes a new job version
-    S.cancelled: frozenset(),
-}
+#: Who takes an action: the API roles, plus the worker and the preflight verdict.
+HUMAN_ROLES = frozenset({"shop", "qa", "production"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One named action on a job: the states it may start from, where it leads, and who may take it."""
+
+    action: str
+    sources: frozenset[JobState]
+    target: JobState
+    roles: frozenset[str]
+
+
+def _rule(action: str, sources: Iterable[JobState], target: JobState, *roles: str) -> Rule:
+    return Rule(action, frozenset(sources), target, frozenset(roles))
+
+
+BEFORE_PRINT = (S.queued, S.rendering, S.rendered, S.qa_pending, S.approved, S.failed, S.rejected)
+RULES: tuple[Rule, ...] = (
+    _rule("claim_render", [S.queued], S.rendering, "worker"),
+    _rule("finish_render", [S.rendering], S.rendered, "worker"),
+    _rule("auto_approve", [S.rendered], S.approved, "preflight"),
+    _rule("await_qa", [S.rendered], S.qa_pending, "preflight"),
+    _rule("fail_render", [S.queued, S.rendering], S.failed, "worker", "system"),
+    _rule("requeue_render", [S.rendering], S.queued, "worker", "system"),
+    _rule("approve", [S.rendered, S.qa_pending], S.approved, "qa"),
+    _rule("reject", [S.rendered, S.qa_pending, S.approved], S.rejected, "qa"),
+    _rule("mark_printed", [S.approved], S.printed, "production"),
+    _rule("mark_shipped", [S.printed], S.shipped, "production"),
+    _rule("reprint", [S.printed, S.shipped], S.approved, "production"),
+    _rule("retry", [S.failed], S.queued, "production"),
+    _rule("cancel", BEFORE_PRINT, S.cancelled, "shop"),
+)
+RULE_BY_ACTION: dict[str, Rule] = {rule.action: rule for rule in RULES}
+
+
+def _transitions() -> dict[JobState, frozenset[JobState]]:
+    out: dict[JobState, set[JobState]] = {state: set() for state in JobState}
+    for rule in RULES:
+        for source in rule.sources:
+            out[source].add(rule.target)
+    return {state: frozenset(targets) for state, targets in out.items()}
+
+
+TRANSITIONS: dict[JobState, frozenset[JobState]] = _transitions()
 TERMINAL = frozenset(s for s, nxt in TRANSITIONS.items() if not nxt)
 
 
 class IllegalTransition(ValueError):
-    """A state change the state machine does not allow."""
+    """An action the table does not allow from the job's state, or not for this role."""
 
-    def __init__(self, current: JobState, wanted: JobState) -> None:
-        allowed = ", ".join(sorted(TRANSITIONS[current])) or "none"
-        super().__init__(f"cannot go from {current} to {wanted} (allowed: {allowed})")
-        self.current, self.wanted = current, wanted
+    def __init__(self, current: JobState, wanted: JobState, action: str | None = None,
+                 role: str | None = None) -> None:
+        if action is not None and role is not None and current in RULE_BY_ACTION[action].sources:
+            message = f"role {role} may not {action.replace('_', ' ')}"
+        else:
+            allowed = ", ".join(sorted(TRANSITIONS[current])) or "none"
+            message = f"cannot go from {current} to {wanted} (allowed: {allowed})"
+        super().__init__(message)
+        self.current, self.wanted, self.action, self.role = current, wanted, action, role
 
 
 def check_transition(current: JobState, wanted: JobState) -> None:
-    """Raise IllegalTransition unless `current → wanted` is allowed."""
+    """Raise IllegalTransition unless some action leads from `current` to `wanted`."""
     if wanted not in TRANSITIONS[current]:
         raise IllegalTransition(current, wanted)
+
+
+def check_action(action: str, current: JobState, role: str) -> Rule:
+    """The rule of `action` if it may start from `current` and `role` may take it (admin takes every
+    human action); IllegalTransition otherwise."""
+    rule = RULE_BY_ACTION[action]
+    allowed_role = role in rule.roles or (role == "admin" and bool(rule.roles & HUMAN_ROLES))
+    if current not in rule.sources or not allowed_role:
+        raise IllegalTransition(current, rule.target, action, role)
+    return rule
 
 
 class OrderStatus(StrEnum):

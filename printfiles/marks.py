@@ -33,11 +33,12 @@ class SlugInfo:
     version: int
     job_id: str
     page_name: str
+    quantity: int = 1
 
     def text(self) -> str:
         return (
             f"{self.brand} · order {self.order_ref} · item {self.item_ref} · {self.product} · "
-            f"r{self.version} · {self.page_name} · job {self.job_id}"
+            f"x {self.quantity} · r{self.version} · {self.page_name} · job {self.job_id}"
         )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,11 +39,16 @@ def _created_at(value: str) -> datetime:
 def cmd_render(args: argparse.Namespace, settings: Settings) -> int:
     from orders.spec import ImageRef, ItemSpec
     from orders.validation import check_items
+    import pyvips
+
     from printfiles.build import PrintMeta, build_item
     from profiles.catalogue import load_catalogue
     from render.errors import RenderError
+    from render.limits import Limits, configure
     from render.probe import ProbeError, probe_image
 
+    configure(Limits(max_pixels=settings.max_pixels, max_decode_bytes=settings.max_decode_bytes,
+                     max_pages=settings.max_pages))
     catalogue = load_catalogue(settings.catalogue_dir)
     sources: dict[str, Path] = dict(args.source or [])
     if args.spec:
@@ -70,7 +76,7 @@ def cmd_render(args: argparse.Namespace, settings: Settings) -> int:
     uploads = {}
     for upload_id, path in sources.items():
         try:
-            info = probe_image(path, max_pixels=settings.max_pixels)
+            info = probe_image(path)
         except (ProbeError, OSError) as exc:
             print(f"printline render: {path}: {exc}", file=sys.stderr)
             return 1
@@ -81,11 +87,17 @@ def cmd_render(args: argparse.Namespace, settings: Settings) -> int:
             print(f"printline render: {error.field.replace('items[0].', '')}: {error.message}", file=sys.stderr)
         return 1
     meta = PrintMeta(brand=product.brand, order_ref=args.order_ref, item_ref=args.item_ref,
-                     job_id=args.job_id, version=args.version, created_at=args.created_at or datetime.now(UTC))
+                     job_id=args.job_id, version=args.version, created_at=args.created_at or datetime.now(UTC),
+                     quantity=args.quantity)
     try:
         result = build_item(spec, product, sources, args.out, meta, printer=catalogue.printer(product.printer))
     except RenderError as exc:
         print(f"printline render: {exc}", file=sys.stderr)
+        return 1
+    except (pyvips.Error, OSError) as exc:  # libvips or the disk gave up: a reason, not a traceback
+        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+        print(f"printline render: the image could not be rendered ({lines[-1] if lines else type(exc).__name__})",
+              file=sys.stderr)
         return 1
     print(json.dumps({"printfile": str(result.printfile), "preview": str(result.preview),
                       "report": str(result.report_path), "verdict": result.report.verdict.value}))
@@ -100,6 +112,36 @@ def cmd_preflight(args: argparse.Namespace, settings: Settings) -> int:
     report = preflight_pdf(args.pdf, product)
     print(report.model_dump_json(indent=2))
     return 0 if report.verdict.value != "fail" else 1
+
+
+def _card_arg(value: str) -> tuple[Path, int | None]:
+    """CARD.pdf or CARD.pdf:N (N copies)."""
+    path, sep, count = value.rpartition(":")
+    if sep and count.isdigit() and path:
+        return Path(path), int(count)
+    return Path(value), None
+
+
+def cmd_impose(args: argparse.Namespace, settings: Settings) -> int:
+    from printfiles.impose import CardOrder, ImposeError, impose_cards, parse_size
+    from profiles.catalogue import load_catalogue
+
+    catalogue = load_catalogue(settings.catalogue_dir)
+    try:
+        printer = catalogue.printer(args.printer)
+        product = catalogue.get(args.product) if args.product else None
+        size = parse_size(args.sheet) if args.sheet else None
+        orders = [CardOrder(path, count or args.quantity) for path, count in args.cards]
+        result = impose_cards(orders, printer, args.out, sheet_size=size, catalogue=catalogue, product=product,
+                              run_id=args.run_id, created_at=args.created_at)
+    except (ImposeError, KeyError) as exc:
+        print(f"printline impose: {exc.args[0] if isinstance(exc, KeyError) else exc}", file=sys.stderr)
+        return 1
+    print(json.dumps({"sheets": str(result.path), "sheet_count": result.sheets, "per_sheet": result.per_sheet,
+                      "paper_use": {k: round(v, 4) for k, v in result.paper_use.items()},
+                      "pages": [{"page": s.page, "sheet": s.sheet, "side": s.side, "sheet_id": s.sheet_id,
+                                 "format": s.format, "cards": s.cards} for s in result.sides]}))
+    return 0
 
 
 def cmd_products(args: argparse.Namespace, settings: Settings) -> int:
@@ -150,12 +192,54 @@ def cmd_api(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    """A Celery worker, with the outbox relay beside it as a child process (PRINTLINE_RELAY=false
+    leaves it out, for a deployment that runs `printline relay` on its own)."""
+    import subprocess
+
     from queues.tasks import worker_app
 
+    relay = None
+    if settings.relay:
+        relay = subprocess.Popen([sys.executable, "-m", "printline.cli", "relay", "--parent", str(os.getpid())])
     app = worker_app(settings)
     argv = ["worker", f"--loglevel={settings.log_level}", f"--concurrency={settings.worker_concurrency}",
             f"--queues={settings.queue}", "--without-gossip", "--without-mingle", "--hostname=printline@%h"]
-    app.worker_main(argv)
+    try:
+        app.worker_main(argv)
+    finally:
+        if relay is not None and relay.poll() is None:
+            relay.terminate()
+            try:
+                relay.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                relay.kill()
+    return 0
+
+
+def cmd_relay(args: argparse.Namespace, settings: Settings) -> int:
+    """The outbox relay until SIGTERM/SIGINT, or until the parent process (a worker) is gone."""
+    import signal
+    import threading
+
+    from printline.services import build_services
+
+    services = build_services(settings)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    if args.parent:
+        def watch_parent() -> None:
+            while not stop.wait(1.0):
+                if os.getppid() != args.parent:
+                    stop.set()
+
+        threading.Thread(target=watch_parent, daemon=True, name="parent-watch").start()
+    print("Printline relay: render messages and webhook deliveries from the outbox", flush=True)
+    try:
+        services.relay.run(stop, interval=settings.relay_interval_seconds)
+    finally:
+        services.relay.close()
+        services.engine.dispose()
     return 0
 
 
@@ -165,6 +249,7 @@ def cmd_requeue(args: argparse.Namespace, settings: Settings) -> int:
 
     services = build_services(settings)
     count = requeue_stale(services, older_than_seconds=args.older_than)
+    services.relay.publish_renders()
     print(f"re-sent {count} queued job(s)")
     return 0
 
@@ -198,6 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--item-ref", default="1")
     render.add_argument("--job-id", default="local")
     render.add_argument("--version", type=int, default=1)
+    render.add_argument("--quantity", type=int, default=1, help="copies ordered (on the slug: x N)")
     render.add_argument("--created-at", type=_created_at, help="ISO time for the PDF dates (default now)")
     render.set_defaults(func=cmd_render)
 
@@ -205,6 +291,18 @@ def build_parser() -> argparse.ArgumentParser:
     preflight.add_argument("pdf", type=Path)
     preflight.add_argument("--product")
     preflight.set_defaults(func=cmd_preflight)
+
+    impose = sub.add_parser("impose", help="gang card print files onto press sheets (PDF/X-4, front/back)")
+    impose.add_argument("cards", nargs="+", type=_card_arg, metavar="CARD.pdf[:N]",
+                        help="card print files; :N prints N copies")
+    impose.add_argument("--out", type=Path, required=True, help="the sheets' PDF")
+    impose.add_argument("--printer", default="card-digital", help="printer profile with the sheet and margins")
+    impose.add_argument("--sheet", help="sheet size WxH in mm, overriding the printer's (e.g. 330x488)")
+    impose.add_argument("--quantity", type=int, default=1, help="copies of each card without :N")
+    impose.add_argument("--product", help="card product of the files (folds), if their titles do not say")
+    impose.add_argument("--run-id", help="id on the sheets' slugs (default: from the files' bytes)")
+    impose.add_argument("--created-at", type=_created_at, help="ISO time for the PDF dates")
+    impose.set_defaults(func=cmd_impose)
 
     products = sub.add_parser("products", help="list product ids")
     products.add_argument("--brand")
@@ -228,7 +326,11 @@ def build_parser() -> argparse.ArgumentParser:
     requeue.set_defaults(func=cmd_requeue)
 
     sub.add_parser("api", help="serve the API").set_defaults(func=cmd_api)
-    sub.add_parser("worker", help="run a render worker").set_defaults(func=cmd_worker)
+    sub.add_parser("worker", help="run a render worker (with the outbox relay beside it)"
+                   ).set_defaults(func=cmd_worker)
+    relay = sub.add_parser("relay", help="run the outbox relay alone: render messages, webhooks, stale claims")
+    relay.add_argument("--parent", type=int, default=0, help=argparse.SUPPRESS)
+    relay.set_defaults(func=cmd_relay)
     sub.add_parser("run", help="migrate, print demo keys, run API + worker on embedded defaults"
                    ).set_defaults(func=cmd_run)
     return parser

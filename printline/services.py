@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine
@@ -15,12 +16,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from api.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from orders.db.session import make_engine, make_sessionmaker
+from orders.lifecycle import Lifecycle, Policy
 from orders.spec import OrderSpec
 from printline.clock import Clock, SystemClock
 from printline.settings import Settings
 from profiles.catalogue import Catalogue, load_catalogue
 from queues.dispatch import JobQueue
 from queues.progress import NullProgress, Progress, RedisProgress
+from queues.relay import Relay, RelayOptions
 from storage import Storage, open_storage
 
 
@@ -34,6 +37,8 @@ class Services:
     queue: JobQueue
     progress: Progress
     rate_limiter: RateLimiter
+    lifecycle: Lifecycle
+    relay: Relay
     clock: Clock = field(default_factory=SystemClock)
     quote: Callable[[OrderSpec, str], Any] | None = None  # (order, brand) -> Quote; raises OrderRejected
 
@@ -64,8 +69,34 @@ def make_quoter(settings: Settings, catalogue: Catalogue, clock: Clock) -> Calla
     return quote_order
 
 
+def relay_options(settings: Settings) -> RelayOptions:
+    return RelayOptions(allow_private=settings.webhooks_allow_private, timeout=settings.webhook_timeout_seconds,
+                        max_age=timedelta(hours=settings.webhook_retry_hours),
+                        stale_after=timedelta(seconds=settings.task_time_limit + 60))
+
+
+def build_lifecycle(settings: Settings, sessions: sessionmaker[Session], queue: JobQueue,
+                    clock: Clock) -> tuple[Lifecycle, Relay]:
+    """The actions and the relay that sends what they write; new render messages go out right after
+    each commit (the relay's fast path), the rest on the relay's next pass."""
+    lifecycle = Lifecycle(sessions, clock, Policy(auto_approve=settings.auto_approve,
+                                                  max_attempts=settings.max_attempts))
+    relay = Relay(sessions, queue, lifecycle, clock, relay_options(settings))
+    lifecycle.after_commit = relay.publish_now
+    return lifecycle, relay
+
+
+def configure_image_limits(settings: Settings) -> None:
+    """The image limits of this process (upload probe and render alike) from settings."""
+    from render.limits import Limits, configure
+
+    configure(Limits(max_pixels=settings.max_pixels, max_decode_bytes=settings.max_decode_bytes,
+                     max_pages=settings.max_pages))
+
+
 def build_services(settings: Settings, *, queue: JobQueue | None = None) -> Services:
     """Real parts for these settings: SQL engine, storage backend, Celery queue, Redis or in-process."""
+    configure_image_limits(settings)
     if queue is None:
         from queues.celery_app import make_celery
         from queues.dispatch import CeleryJobQueue
@@ -75,15 +106,19 @@ def build_services(settings: Settings, *, queue: JobQueue | None = None) -> Serv
     client = redis_client(settings.redis_url) if settings.redis_url else None
     catalogue = load_catalogue(settings.catalogue_dir)
     clock = SystemClock()
+    sessions = make_sessionmaker(engine)
+    lifecycle, relay = build_lifecycle(settings, sessions, queue, clock)
     return Services(
         settings=settings,
         catalogue=catalogue,
         clock=clock,
         quote=make_quoter(settings, catalogue, clock),
         engine=engine,
-        sessions=make_sessionmaker(engine),
+        sessions=sessions,
         storage=build_storage(settings),
         queue=queue,
+        lifecycle=lifecycle,
+        relay=relay,
         progress=RedisProgress(client) if client else NullProgress(),
         rate_limiter=(RedisRateLimiter(client, settings.rate_limit_per_minute) if client
                       else MemoryRateLimiter(settings.rate_limit_per_minute)),

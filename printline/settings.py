@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     api_threads: int = Field(8)
     max_upload_bytes: int = Field(200 * 1024 * 1024, description="Largest accepted upload body.")
     max_pixels: int = Field(100_000_000, description="Largest accepted image, in pixels.")
+    max_decode_bytes: int = Field(400 * 1024 * 1024, description="Decode budget of one image: decoded bytes "
+                                  "plus what a non-streamable decode holds (render.limits; keeps a job "
+                                  "under ~500 MB peak RSS).")
+    max_pages: int = Field(100, description="Most pages or frames an accepted image file may have.")
     rate_limit_per_minute: int = Field(600, description="Requests per key and minute; 0 turns limiting off.")
     queue: str = Field("printline.render", description="Name of the render queue.")
     catalogue_dir: Path | None = Field(None, description="Catalogue data folder; empty means the packaged one.")
@@ -41,6 +45,12 @@ class Settings(BaseSettings):
     task_time_limit: int = Field(900, description="Hard limit of one render task, seconds.")
     auto_approve: bool = Field(True, description="Approve jobs whose preflight verdict is ok without QA.")
     max_attempts: int = Field(3, description="Render attempts before a job fails for good.")
+    webhooks_allow_private: bool = Field(False, description="Deliver webhooks to loopback and private "
+                                         "addresses (tests and local demos only).")
+    webhook_timeout_seconds: float = Field(10.0, description="No answer within this is a failed attempt.")
+    webhook_retry_hours: float = Field(24.0, description="How long a failing delivery is retried.")
+    relay: bool = Field(True, description="`printline worker` runs the outbox relay beside itself.")
+    relay_interval_seconds: float = Field(0.5, description="Pause of an idle relay between passes.")
     log_level: str = Field("INFO")
     log_json: bool = Field(False, description="Log JSON lines (production) instead of console lines.")
 

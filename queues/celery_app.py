@@ -8,6 +8,7 @@ from kombu import Queue
 from printline.settings import Settings
 
 RENDER_TASK = "printline.render_job"
+SLIP_TASK = "printline.packing_slip"
 
 
 def make_celery(settings: Settings) -> Celery:
@@ -34,7 +35,7 @@ def make_celery(settings: Settings) -> Celery:
         task_soft_time_limit=max(settings.task_time_limit - 30, 30),
         task_default_queue=settings.queue,
         task_queues=[Queue(settings.queue, durable=True)],
-        task_routes={RENDER_TASK: {"queue": settings.queue}},
+        task_routes={RENDER_TASK: {"queue": settings.queue}, SLIP_TASK: {"queue": settings.queue}},
         worker_hijack_root_logger=False,
         worker_send_task_events=False,
         timezone="UTC",

@@ -6,12 +6,16 @@ from typing import Protocol
 
 from celery import Celery
 
-from queues.celery_app import RENDER_TASK
+from queues.celery_app import RENDER_TASK, SLIP_TASK
 
 
 class JobQueue(Protocol):
     def send(self, job_id: str) -> None:
-        """Ask a worker to render this job (call only after the DB commit)."""
+        """Ask a worker to render this job (the relay calls it, after the DB commit)."""
+        ...
+
+    def send_slip(self, order_id: str) -> None:
+        """Ask a worker to rebuild the order's packing slip."""
         ...
 
     def check(self) -> None:
@@ -27,6 +31,9 @@ class CeleryJobQueue:
 
     def send(self, job_id: str) -> None:
         self.app.send_task(RENDER_TASK, args=[job_id])
+
+    def send_slip(self, order_id: str) -> None:
+        self.app.send_task(SLIP_TASK, args=[order_id])
 
     def check(self) -> None:
         with self.app.connection_for_write() as conn:

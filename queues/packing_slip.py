@@ -1,6 +1,7 @@
-"""The order's packing slip with invoice copy, built by the worker after a render finishes (the API
-only serves it). Each build is stored under a key named by its content, so a changed slip (a new
-render version's thumbnail) never replaces an older file; the order points at the newest."""
+"""The order's packing slip with invoice copy, built by a worker (after a render, and when a line is
+cancelled; the API only serves it). It lists only what ships, at the totals without the cancelled
+lines. Each build is stored under a key named by its content, so a changed slip (a new render
+version's thumbnail) never replaces an older file; the order points at the newest."""
 
 from __future__ import annotations
 
@@ -13,25 +14,34 @@ from sqlalchemy.orm import selectinload
 
 from orders.db.models import Order, OrderItem
 from orders.packing_slip import build_packing_slip, slip_data
-from orders.pricing import Quote
+from orders.pricing import Quote, without_lines
 from orders.spec import OrderSpec
 from printline.services import Services
 
 
 def refresh_packing_slip(services: Services, order_id: str) -> str | None:
-    """Build and store the slip for the order's current state; its storage key, or None if unpriced."""
+    """Build and store the slip for the order's current state; its storage key, or None when the
+    order is unpriced or nothing of it ships any more."""
     with services.sessions() as session:
         order = session.scalar(select(Order).where(Order.id == order_id)
                                .options(selectinload(Order.items).selectinload(OrderItem.jobs)))
         if order is None or order.totals is None:
             return None
+        cancelled = {item.position for item in order.items if item.cancelled_at is not None}
+        if len(cancelled) == len(order.items):
+            return None
         spec, quote = OrderSpec.model_validate(order.spec), Quote.model_validate(order.totals)
+        spec = spec.model_copy(update={"items": [s for i, s in enumerate(spec.items) if i not in cancelled]})
+        quote = without_lines(quote, cancelled)
         brand, created_at = order.brand, order.created_at
-        previews = {}
+        previews, shipped = {}, 0
         for item in order.items:
+            if item.position in cancelled:
+                continue
             current = next((j for j in item.jobs if j.version == item.current_version), None)
             if current is not None and current.preview_key:
-                previews[item.position] = current.preview_key
+                previews[shipped] = current.preview_key
+            shipped += 1
     folder = services.settings.var_dir / "work" / f"slip-{order_id}"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)

@@ -1,4 +1,9 @@
-"""Re-sends jobs that stayed queued too long (the API committed but the message never arrived)."""
+"""`printline jobs requeue`: new render messages for jobs left queued with none on its way.
+
+The outbox makes a lost publish impossible (a render message stays pending until the broker took it),
+so what remains for this is a message lost *inside* the broker (a purged queue, a broker restored from
+an old state). It writes outbox rows like any action; the relay sends them.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,17 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from orders.db.models import Job
+from orders.db.models import Job, OutboxMessage
+from orders.db.outbox import PENDING, RENDER
 from orders.states import JobState
 from printline.services import Services
 
 
 def requeue_stale(services: Services, *, older_than_seconds: int) -> int:
-    """Send every job queued for longer than the given age again; a duplicate message is harmless."""
+    """A render message for every job queued longer than the given age with no pending message."""
     cutoff = services.clock.now() - timedelta(seconds=older_than_seconds)
     with services.sessions() as session:
-        ids = session.scalars(select(Job.id).where(Job.state == JobState.queued.value, Job.updated_at < cutoff)).all()
-    for job_id in ids:
-        services.queue.send(job_id)
-    return len(ids)
+        waiting = select(OutboxMessage.job_id).where(OutboxMessage.kind == RENDER, OutboxMessage.state == PENDING)
+        ids = list(session.scalars(select(Job.id).where(Job.state == JobState.queued.value, Job.updated_at < cutoff,
+                                                        Job.id.not_in(waiting))).all())
+    return services.lifecycle.requeue(ids) if ids else 0

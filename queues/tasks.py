@@ -8,24 +8,28 @@ from celery import Celery
 
 from printline.services import Services, build_services
 from printline.settings import Settings
-from queues.celery_app import RENDER_TASK, make_celery
+from queues.celery_app import RENDER_TASK, SLIP_TASK, make_celery
 from queues.dispatch import CeleryJobQueue
-from queues.render_job import Outcome, run_render_job
+from queues.packing_slip import refresh_packing_slip
+from queues.render_job import run_render_job
 
 
 def worker_app(settings: Settings) -> Celery:
-    """The worker's Celery app with the render task; services are built once per worker process."""
+    """The worker's Celery app with the render task; services are built once per worker process.
+    A render that should run again later is not retried by Celery: the lifecycle writes a delayed
+    render message to the outbox, and the relay sends it when it is due."""
     app = make_celery(settings)
 
     @cache
     def services() -> Services:  # after the fork, so no connection is shared between processes
         return build_services(settings, queue=CeleryJobQueue(app))
 
-    @app.task(name=RENDER_TASK, bind=True, max_retries=None)
-    def render_job(task, job_id: str) -> str:
-        outcome = run_render_job(job_id, services())
-        if outcome is Outcome.retry:
-            raise task.retry(countdown=min(60, 5 * (task.request.retries + 1)))
-        return outcome.value
+    @app.task(name=RENDER_TASK)
+    def render_job(job_id: str) -> str:
+        return run_render_job(job_id, services()).value
+
+    @app.task(name=SLIP_TASK)
+    def packing_slip(order_id: str) -> str | None:
+        return refresh_packing_slip(services(), order_id)
 
     return app

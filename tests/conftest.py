@@ -25,7 +25,7 @@ REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 AMQP_HOST, AMQP_PORT = "127.0.0.1", 5672
 TOOL_PACKAGES = {"qpdf": "qpdf", "pdfinfo": "poppler-utils", "pdftoppm": "poppler-utils",
                  "pdfimages": "poppler-utils", "pdffonts": "poppler-utils", "pdftotext": "poppler-utils",
-                 "gs": "ghostscript", "transicc": "liblcms2-utils"}
+                 "gs": "ghostscript", "transicc": "liblcms2-utils", "tificc": "liblcms2-utils"}
 
 
 def unavailable(what: str) -> None:
@@ -165,9 +165,13 @@ class RecordingQueue:
 
     def __init__(self) -> None:
         self.sent: list[str] = []
+        self.slips: list[str] = []
 
     def send(self, job_id: str) -> None:
         self.sent.append(job_id)
+
+    def send_slip(self, order_id: str) -> None:
+        self.slips.append(order_id)
 
     def check(self) -> None:
         return None

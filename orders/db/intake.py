@@ -1,8 +1,9 @@
-"""Idempotent order intake: one order per (brand, Idempotency-Key) and per (brand, external_id).
+"""Idempotent order intake, the records side: one order per (brand, Idempotency-Key) and per
+(brand, external_id).
 
 The same key with the same body returns the original order; with another body it is a conflict.
-Two identical requests at once give one order: the unique constraints decide, the loser reads
-the winner's order back.
+Two identical requests at once give one order: the unique constraints decide, the loser reads the
+winner's order back (`orders.lifecycle.Lifecycle.submit_order` drives this).
 """
 
 from __future__ import annotations
@@ -13,11 +14,9 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
-from orders.db.jobs import new_job
-from orders.db.models import Job, Order, OrderItem
+from orders.db.models import Order, OrderItem
 from orders.spec import OrderSpec
 
 
@@ -57,7 +56,8 @@ def request_hash(spec: OrderSpec) -> str:
     return hashlib.sha256(spec.model_dump_json(exclude_none=False).encode()).hexdigest()
 
 
-def _existing(session: Session, brand: str, key: str | None, external_id: str) -> tuple[Order | None, str]:
+def existing_order(session: Session, brand: str, key: str | None, external_id: str) -> tuple[Order | None, str]:
+    """The order this request may repeat, and which field matched."""
     if key is not None:
         order = session.scalar(select(Order).where(Order.brand == brand, Order.idempotency_key == key))
         if order is not None:
@@ -66,7 +66,8 @@ def _existing(session: Session, brand: str, key: str | None, external_id: str) -
     return order, "external_id"
 
 
-def _replay(order: Order, field: str, digest: str) -> IntakeResult:
+def replay(order: Order, field: str, digest: str) -> IntakeResult:
+    """The earlier order again, or IntakeConflict when the body differs."""
     if order.request_hash != digest:
         if field == "Idempotency-Key":
             message = "This Idempotency-Key was used for an order with a different body."
@@ -77,39 +78,21 @@ def _replay(order: Order, field: str, digest: str) -> IntakeResult:
     return IntakeResult(order_id=order.id, created=False, job_ids=jobs)
 
 
-def create_order(sessions: sessionmaker[Session], *, brand: str, spec: OrderSpec, idempotency_key: str | None,
-                 at: datetime, actor: str, quote: PricedOrder | None = None) -> IntakeResult:
-    """Record the order with its items and a queued job per item, or return the one it repeats."""
-    digest = request_hash(spec)
-    with sessions() as session:
-        found, field = _existing(session, brand, idempotency_key, spec.external_id)
-        if found is not None:
-            return _replay(found, field, digest)
-        order = Order(brand=brand, external_id=spec.external_id, idempotency_key=idempotency_key,
-                      request_hash=digest, market=spec.market, language=spec.language,
-                      currency=spec.currency, customer_type=spec.customer.type.value,
-                      spec=spec.model_dump(mode="json"),
-                      totals=quote.model_dump(mode="json") if quote is not None else None,
-                      created_at=at, updated_at=at)
-        basis = "net" if spec.customer.type.value == "b2b" else "gross"
-        for position, item_spec in enumerate(spec.items):
-            item = OrderItem(position=position, product=item_spec.product, quantity=item_spec.quantity,
-                             spec=item_spec.model_dump(mode="json"), current_version=1)
-            if quote is not None:
-                line = quote.lines[position]
-                item.unit_price, item.net, item.vat_rate = line.unit_price, line.net, line.vat_rate
-                item.vat, item.gross, item.price_basis = line.vat, line.gross, basis
-            order.items.append(item)
-        session.add(order)
-        try:
-            session.flush()
-            jobs: list[Job] = [new_job(session, item.id, order.id, brand, 1, actor=actor, at=at,
-                                       reason="order received") for item in order.items]
-            session.commit()
-        except IntegrityError:
-            session.rollback()
-            found, field = _existing(session, brand, idempotency_key, spec.external_id)
-            if found is None:
-                raise
-            return _replay(found, field, digest)
-        return IntakeResult(order_id=order.id, created=True, job_ids=[job.id for job in jobs])
+def order_rows(spec: OrderSpec, quote: PricedOrder | None, *, brand: str, idempotency_key: str | None,
+               digest: str, at: datetime) -> Order:
+    """The order and its lines as records, each line keeping the price it was sold at."""
+    order = Order(brand=brand, external_id=spec.external_id, idempotency_key=idempotency_key,
+                  request_hash=digest, market=spec.market, language=spec.language, currency=spec.currency,
+                  customer_type=spec.customer.type.value, spec=spec.model_dump(mode="json"),
+                  totals=quote.model_dump(mode="json") if quote is not None else None,
+                  created_at=at, updated_at=at)
+    basis = "net" if spec.customer.type.value == "b2b" else "gross"
+    for position, item_spec in enumerate(spec.items):
+        item = OrderItem(position=position, product=item_spec.product, quantity=item_spec.quantity,
+                         spec=item_spec.model_dump(mode="json"), current_version=1)
+        if quote is not None:
+            line = quote.lines[position]
+            item.unit_price, item.net, item.vat_rate = line.unit_price, line.net, line.vat_rate
+            item.vat, item.gross, item.price_basis = line.vat, line.gross, basis
+        order.items.append(item)
+    return order

@@ -1,4 +1,6 @@
-"""The tables: API keys, uploads, orders, items, jobs (one per render version) and events."""
+"""The tables: API keys, uploads, orders, items, jobs (one per render version), the audit trail of
+state changes (events), the shop's event feed, webhooks, and the outbox that carries render messages
+and webhook deliveries out after the commit."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from orders.db.types import UTCDateTime
@@ -103,6 +105,8 @@ class OrderItem(Base):
     gross: Mapped[Decimal | None] = mapped_column(MONEY)
     price_basis: Mapped[str | None] = mapped_column(String(5), doc="'gross' (B2C) or 'net' (B2B)")
     current_version: Mapped[int] = mapped_column(Integer, default=1)
+    cancelled_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
     order: Mapped[Order] = relationship(back_populates="items")
     jobs: Mapped[list[Job]] = relationship(back_populates="item", order_by="Job.version")
 
@@ -119,6 +123,7 @@ class Job(Base):
     version: Mapped[int] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text)
+    reason_code: Mapped[str | None] = mapped_column(String(60), doc="Why it failed, rejected or was cancelled.")
     verdict: Mapped[str | None] = mapped_column(String(4))
     report: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     printfile_key: Mapped[str | None] = mapped_column(String(300))
@@ -126,6 +131,9 @@ class Job(Base):
     overlay_key: Mapped[str | None] = mapped_column(String(300))
     report_key: Mapped[str | None] = mapped_column(String(300))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    reprints: Mapped[int] = mapped_column(Integer, default=0, doc="Times production sent it back to print.")
+    carrier: Mapped[str | None] = mapped_column(String(100))
+    tracking_number: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     started_at: Mapped[datetime | None]
@@ -146,3 +154,79 @@ class Event(Base):
     actor: Mapped[str] = mapped_column(String(100))
     reason: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime]
+
+
+class BrandCounter(Base):
+    """The last feed sequence number of a brand; its row is locked while an event takes the next one,
+    so a brand's events commit in `seq` order and the feed never shows a later number before an earlier."""
+
+    __tablename__ = "brand_counters"
+    brand: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class FeedEvent(Base):
+    """One event told to the shop (webhooks and `GET /v1/events`): the same object on both ways."""
+
+    __tablename__ = "feed_events"
+    __table_args__ = (UniqueConstraint("brand", "seq", name="uq_feed_brand_seq"),)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("evt"))
+    brand: Mapped[str] = mapped_column(String(40))
+    seq: Mapped[int | None] = mapped_column(BigInteger, doc="Rises per brand; None for a webhook test ping.")
+    type: Mapped[str] = mapped_column(String(60))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+
+
+class Webhook(Base):
+    """A shop's endpoint for the events of its brand. The secret signs (Standard Webhooks); after a
+    rotation the previous one signs alongside until `previous_secret_expires_at`."""
+
+    __tablename__ = "webhooks"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("whk"))
+    brand: Mapped[str] = mapped_column(String(40), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    events: Mapped[list[str]] = mapped_column(JSON)
+    description: Mapped[str] = mapped_column(String(200), default="")
+    secret: Mapped[str] = mapped_column(String(100))
+    previous_secret: Mapped[str | None] = mapped_column(String(100))
+    previous_secret_expires_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    deleted_at: Mapped[datetime | None]
+
+
+class OutboxMessage(Base):
+    """A side effect written in the transaction of the change it announces, sent by the relay after the
+    commit: `render` (a job id for the render queue), `slip` (rebuild an order's packing slip, a worker's
+    task since the API never renders) or `webhook` (one event to one webhook). Rows are
+    kept as the delivery log; `state` is pending until sent, then `sent`, or `failed` when retries end."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "state", "available_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    brand: Mapped[str] = mapped_column(String(40))
+    job_id: Mapped[str | None] = mapped_column(String(40))
+    order_id: Mapped[str | None] = mapped_column(String(40))
+    event_id: Mapped[str | None] = mapped_column(ForeignKey("feed_events.id", ondelete="CASCADE"))
+    webhook_id: Mapped[str | None] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"), index=True)
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    available_at: Mapped[datetime]
+    first_attempt_at: Mapped[datetime | None]
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class DeliveryAttempt(Base):
+    """One HTTP attempt of a webhook delivery: when, what came back, how long it took."""
+
+    __tablename__ = "delivery_attempts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("outbox.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime]
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(String(200))
+    duration_ms: Mapped[int] = mapped_column(Integer)

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
-from sqlalchemy import select
 
-from orders.db.jobs import transition
-from orders.db.models import Job
-from orders.states import JobState
+from orders.lifecycle import Rendered
+from orders.reasons import ReasonCode
 from tests.conftest import order_body
 
 
@@ -21,23 +17,26 @@ def job_id(client, keys, photo, services) -> str:
     return order["items"][0]["job_id"]
 
 
-def _move(services, job_id: str, *states: JobState, files: bool = False) -> None:
-    with services.sessions() as session:
-        job = session.scalar(select(Job).where(Job.id == job_id))
-        for state in states:
-            transition(session, job, state, actor="test", at=datetime.now(UTC), reason="test")
-        if files:
-            for attribute, data in (("printfile_key", b"%PDF-1.6 test"), ("preview_key", b"\xff\xd8jpeg")):
-                key = f"myposter/test/{job_id}/{attribute}"
-                services.storage.put_bytes(key, data, content_type="application/octet-stream")
-                setattr(job, attribute, key)
-            job.report = {"verdict": "warn", "findings": []}
-            job.verdict = "warn"
-        session.commit()
+def _render(services, job_id: str, verdict: str = "warn") -> None:
+    """Through the worker's actions: claimed, rendered with small stand-in files, then QA (warn) or
+    approved (ok)."""
+    assert not isinstance(services.lifecycle.claim_render(job_id), str)
+    keys = {}
+    for name, data in (("printfile", b"%PDF-1.6 test"), ("preview", b"\xff\xd8jpeg"), ("report", b"{}")):
+        keys[name] = f"myposter/test/{job_id}/{name}"
+        services.storage.put_bytes(keys[name], data, content_type="application/octet-stream")
+    done = services.lifecycle.finish_render(job_id, Rendered(report={"verdict": verdict, "findings": []},
+                                                             verdict=verdict, keys=keys))
+    assert done
+
+
+def _fail(services, job_id: str) -> None:
+    assert not isinstance(services.lifecycle.claim_render(job_id), str)
+    services.lifecycle.fail_render(job_id, ReasonCode.image_problem, "the photo is unreadable")
 
 
 def test_qa_approves_and_production_prints_and_ships(client, keys, job_id, services):
-    _move(services, job_id, JobState.rendering, JobState.rendered, JobState.qa_pending, files=True)
+    _render(services, job_id)
     qa, production = keys["myposter", "qa"], keys["myposter", "production"]
     assert client.post(f"/v1/jobs/{job_id}/printed", json={}, headers=production).status_code == 409
     assert client.post(f"/v1/jobs/{job_id}/approve", json={}, headers=production).status_code == 403
@@ -55,7 +54,7 @@ def test_qa_approves_and_production_prints_and_ships(client, keys, job_id, servi
 
 
 def test_reject_needs_a_reason_and_a_new_image_starts_version_2(client, keys, job_id, services, photo, tmp_path):
-    _move(services, job_id, JobState.rendering, JobState.rendered, JobState.qa_pending, files=True)
+    _render(services, job_id)
     qa, shop = keys["myposter", "qa"], keys["myposter", "shop"]
     assert client.post(f"/v1/jobs/{job_id}/reject", json={}, headers=qa).status_code == 422
     rejected = client.post(f"/v1/jobs/{job_id}/reject", json={"reason": "face cut off"}, headers=qa).get_json()
@@ -77,7 +76,7 @@ def test_reject_needs_a_reason_and_a_new_image_starts_version_2(client, keys, jo
 
 
 def test_failed_job_can_be_retried(client, keys, job_id, services):
-    _move(services, job_id, JobState.rendering, JobState.failed)
+    _fail(services, job_id)
     response = client.post(f"/v1/jobs/{job_id}/retry", json={}, headers=keys["myposter", "production"])
     assert response.status_code == 200 and response.get_json()["state"] == "queued"
     assert services.queue.sent.count(job_id) == 2

@@ -22,7 +22,7 @@ def test_happy_path_is_allowed():
         check_transition(current, wanted)
 
 
-@pytest.mark.parametrize(("current", "wanted"), [(S.queued, S.approved), (S.rendering, S.cancelled),
+@pytest.mark.parametrize(("current", "wanted"), [(S.queued, S.approved), (S.printed, S.cancelled),
                                                  (S.shipped, S.queued), (S.rejected, S.rendering),
                                                  (S.rendered, S.printed), (S.cancelled, S.queued)])
 def test_illegal_transitions_are_refused(current, wanted):

@@ -108,7 +108,8 @@ def test_internal_errors_retry_then_fail(services, job_id):
     outcomes = [run_render_job(job_id, services, build) for _ in range(services.settings.max_attempts)]
     assert outcomes == [Outcome.retry] * (services.settings.max_attempts - 1) + [Outcome.failed]
     job = _job(services, job_id)
-    assert job.state == JobState.failed and "disk full" in job.reason
+    assert job.state == JobState.failed and job.reason_code == "internal-error"
+    assert "disk full" not in job.reason and "OSError" not in job.reason  # internals go to the log only
 
 
 def test_cancelled_job_is_not_rendered(client, keys, services, job_id):

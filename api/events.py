@@ -1,0 +1,49 @@
+"""The events feed: the same event objects the webhooks deliver, in `seq` order, for the caller's
+brand only, so a shop can catch up after an outage (`after` = the last seq it processed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apiflask import APIBlueprint
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from api.auth import bearer, roles
+from api.context import caller, services
+from orders.db.models import FeedEvent
+from orders.db.outbox import event_object
+
+bp = APIBlueprint("events", __name__, tag="Events")
+
+
+class EventQuery(BaseModel):
+    after: int = Field(0, ge=0, description="Only events with a higher seq (the last one you processed).")
+    limit: int = Field(100, ge=1, le=1000)
+
+
+class FeedEventOut(BaseModel):
+    id: str = Field(description="Also the `webhook-id` of its deliveries.")
+    type: str
+    seq: int
+    created_at: str
+    data: dict[str, Any]
+
+
+class FeedPage(BaseModel):
+    events: list[FeedEventOut]
+    next_after: int = Field(description="Pass as `after` for the next page (the last seq here, or yours).")
+
+
+@bp.get("/v1/events")
+@bp.auth_required(bearer, roles=roles("shop"))
+@bp.input(EventQuery, location="query")
+@bp.output(FeedPage)
+@bp.doc(summary="The brand's events after a sequence number, oldest first")
+def list_events(query_data: EventQuery):
+    with services().sessions() as session:
+        rows = session.scalars(select(FeedEvent).where(FeedEvent.brand == caller().brand,
+                                                       FeedEvent.seq > query_data.after)
+                               .order_by(FeedEvent.seq).limit(query_data.limit)).all()
+        events = [FeedEventOut(**event_object(e)) for e in rows]
+    return FeedPage(events=events, next_after=events[-1].seq if events else query_data.after)
