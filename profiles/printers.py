@@ -26,6 +26,14 @@ class Printer(BaseModel):
     mark_weight_pt: float = Field(0.25, gt=0)
     slug: bool = False
     slug_height_mm: float = Field(12.0, ge=8, description="Height of the slug strip below the marks.")
+    # Press sheets, for printers that gang several pages on one sheet (printfiles.impose); None on
+    # printers that print one page per sheet. The sheet is short edge x long edge; the gripper holds
+    # one short edge (the lead edge), the side margin is what the press cannot print on the other three.
+    sheet_width_mm: float | None = Field(None, gt=0, description="Press sheet, short edge.")
+    sheet_height_mm: float | None = Field(None, gt=0, description="Press sheet, long edge.")
+    gripper_mm: float | None = Field(None, ge=0, description="Unprintable lead edge held by the gripper.")
+    side_margin_mm: float | None = Field(None, ge=0, description="Unprintable margin on the other edges.")
+    gutter_mm: float | None = Field(None, ge=0, description="Space between neighbouring bleed boxes.")
 
     @property
     def marks_margin_mm(self) -> float:
