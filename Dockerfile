@@ -27,7 +27,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     PRINTLINE_VAR_DIR=/var/lib/printline \
     PRINTLINE_API_HOST=0.0.0.0 \
     PRINTLINE_API_PORT=8000 \
-    PRINTLINE_LOG_JSON=true
+    PRINTLINE_LOG_JSON=true \
+    MALLOC_ARENA_MAX=2
 RUN groupadd --system --gid 10001 printline \
  && useradd --system --uid 10001 --gid printline --home-dir /var/lib/printline --shell /usr/sbin/nologin printline \
  && install -d -o printline -g printline -m 0750 /var/lib/printline

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGES := api orders printfiles printline profiles queues render storage
 
-.PHONY: install bytecode run test bench clean
+.PHONY: install bytecode run test bench screenshots clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ test: install
 
 bench: bytecode
 	$(BIN)/python bench/render.py
+
+# PNGs of the QA desk and the production floor with real jobs (needs /usr/bin/chromium) → docs/screenshots/
+screenshots: install
+	$(BIN)/python bench/screenshots.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -11,10 +11,12 @@ from apiflask.exceptions import HTTPError
 from flask import g, request
 from werkzeug.exceptions import HTTPException
 
-from api import events, health, jobs, orders, pages, quotes, uploads, webhooks
+from api import contract, events, health, jobs, orders, pages, products, quotes, uploads, webhooks
+from api import production, proof
+from api import sheets
 from api.context import EXTENSION, METRICS
 from api.metrics import ApiMetrics
-from api.problems import Problem, from_problem, problem_response, validation_errors
+from api.problems import Problem, from_problem, invalid_request, problem_response
 from orders.lifecycle import ActionRefused, NotFound
 from orders.states import IllegalTransition
 from printline.services import Services
@@ -45,8 +47,12 @@ def create_app(services: Services) -> APIFlask:
     metrics.watch_jobs(services.sessions)
     metrics.instrument(app)
     app.extensions[METRICS] = metrics
-    for module in (health, uploads, orders, quotes, jobs, webhooks, events, pages):
+    for module in (health, uploads, orders, quotes, products, jobs, webhooks, events, pages):
         app.register_blueprint(module.bp)
+    contract.install(app)
+    for module in (production, proof):  # the people's pages: bulk steps, ZIP, who am I, zoom tiles
+        app.register_blueprint(module.bp)
+    app.register_blueprint(sheets.bp)  # press sheets (gang sheets of cards)
 
     @app.before_request
     def _request_id() -> None:
@@ -56,15 +62,18 @@ def create_app(services: Services) -> APIFlask:
     @app.after_request
     def _echo_request_id(response):
         response.headers["X-Request-Id"] = g.get("request_id", "")
+        if g.get("rate") is not None:
+            response.headers.update(g.rate.headers())
         structlog.contextvars.clear_contextvars()
         return response
 
     @app.error_processor
     def _http_error(error: HTTPError):
         if error.status_code == 422 or (error.status_code == 400 and error.detail):
-            errors = validation_errors(error.detail)
-            detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors) or error.message
-            return problem_response(422, "invalid-request", detail, errors=errors)
+            errors = [{"field": field, "message": str(message)} for fields in (error.detail or {}).values()
+                      if isinstance(fields, dict) for field, messages in fields.items()
+                      for message in (messages if isinstance(messages, list) else [messages])]
+            return from_problem(invalid_request(errors))
         return problem_response(error.status_code, CODES.get(error.status_code, "error"),
                                 error.message or "Error", headers=dict(error.headers or {}))
 
@@ -88,9 +97,13 @@ def create_app(services: Services) -> APIFlask:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         if isinstance(exc, HTTPException):
-            return problem_response(exc.code or 500, CODES.get(exc.code or 500, "error"), exc.description or "")
+            response = problem_response(exc.code or 500, CODES.get(exc.code or 500, "error"), exc.description or "")
+            if exc.code == 405 and exc.response is None:
+                response.headers["Allow"] = ", ".join(getattr(exc, "valid_methods", None) or [])
+            return response
         log.exception("unhandled_error")
+        request_id = g.get("request_id", "")
         return problem_response(500, "internal-error", "Something went wrong on our side; the request id "
-                                f"{g.get('request_id', '')} helps us find it.")
+                                f"{request_id} helps us find it.", values={"request_id": request_id})
 
     return app

@@ -9,6 +9,7 @@ from apiflask import APIBlueprint
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from api import pagination
 from api.auth import bearer, roles
 from api.context import caller, services
 from orders.db.models import FeedEvent
@@ -19,6 +20,8 @@ bp = APIBlueprint("events", __name__, tag="Events")
 
 class EventQuery(BaseModel):
     after: int = Field(0, ge=0, description="Only events with a higher seq (the last one you processed).")
+    cursor: str | None = pagination.CURSOR
+    type: list[str] | None = Field(None, description="Only these event types; repeat for several.")
     limit: int = Field(100, ge=1, le=1000)
 
 
@@ -33,6 +36,8 @@ class FeedEventOut(BaseModel):
 class FeedPage(BaseModel):
     events: list[FeedEventOut]
     next_after: int = Field(description="Pass as `after` for the next page (the last seq here, or yours).")
+    next: str | None = Field(None, description="Pass as `cursor` for the next page; null when there is "
+                             "nothing more now (poll again with `after`).")
 
 
 @bp.get("/v1/events")
@@ -41,9 +46,18 @@ class FeedPage(BaseModel):
 @bp.output(FeedPage)
 @bp.doc(summary="The brand's events after a sequence number, oldest first")
 def list_events(query_data: EventQuery):
+    q = query_data
+    after = q.after
+    if q.cursor:
+        seq, _ = pagination.decode(q.cursor)
+        if not isinstance(seq, int) or isinstance(seq, bool):
+            raise pagination.invalid()
+        after = max(after, seq)
+    stmt = select(FeedEvent).where(FeedEvent.brand == caller().brand, FeedEvent.seq > after)
+    if q.type:
+        stmt = stmt.where(FeedEvent.type.in_(q.type))
     with services().sessions() as session:
-        rows = session.scalars(select(FeedEvent).where(FeedEvent.brand == caller().brand,
-                                                       FeedEvent.seq > query_data.after)
-                               .order_by(FeedEvent.seq).limit(query_data.limit)).all()
+        rows, following = pagination.page(list(session.scalars(stmt.order_by(FeedEvent.seq).limit(q.limit + 1))),
+                                          q.limit, lambda e: (e.seq, e.id))
         events = [FeedEventOut(**event_object(e)) for e in rows]
-    return FeedPage(events=events, next_after=events[-1].seq if events else query_data.after)
+    return FeedPage(events=events, next_after=events[-1].seq if events else after, next=following)

@@ -49,6 +49,7 @@ def readyz():
 
 
 @bp.get("/metrics")
-@bp.doc(summary="Prometheus metrics", hide=False)
+@bp.doc(summary="Prometheus metrics", hide=False,
+        responses={200: {"description": "Prometheus text format", "content": {"text/plain": {"schema": {"type": "string"}}}}})
 def metrics():
     return Response(generate_latest(current_app.extensions[METRICS].registry), mimetype=CONTENT_TYPE_LATEST)

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from apiflask import APIBlueprint
 from flask import Response, redirect, send_file
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
+from api import pagination
 from api.auth import bearer, roles
 from api.context import caller, services
 from api.problems import Problem
@@ -26,9 +27,13 @@ ALL = roles("shop", "production", "qa")
 
 
 class JobQuery(BaseModel):
-    state: JobState | None = Field(None, description="e.g. `approved` for what is ready to print")
+    state: list[JobState] | None = Field(None, description="e.g. `approved` for what is ready to print; "
+                                         "repeat for several (`state=approved&state=printed`).")
     printer: str | None = Field(None, description="Printer profile id, e.g. `poster-inkjet`")
-    product: str | None = None
+    product: list[str] | None = Field(None, description="Product ids; repeat for several.")
+    created_after: pagination.IsoTime | None = pagination.CREATED_AFTER
+    created_before: pagination.IsoTime | None = pagination.CREATED_BEFORE
+    cursor: str | None = pagination.CURSOR
     limit: int = Field(100, ge=1, le=1000)
 
 
@@ -36,21 +41,30 @@ class JobQuery(BaseModel):
 @bp.auth_required(bearer, roles=ALL)
 @bp.input(JobQuery, location="query")
 @bp.output(JobList)
-@bp.doc(summary="List jobs by state, printer and product, oldest first (the production queue)")
+@bp.doc(summary="List jobs by state, printer and product, oldest first (the production queue)",
+        description="Sorted by last change; pages of `limit`, pass `next` as `cursor`.")
 def list_jobs(query_data: JobQuery):
-    svc, who = services(), caller()
+    svc, who, q = services(), caller(), query_data
     stmt = (select(Job).join(Job.item).where(Job.brand == who.brand).order_by(Job.updated_at, Job.id)
             .options(selectinload(Job.item).selectinload(OrderItem.order)))
-    if query_data.state is not None:
-        stmt = stmt.where(Job.state == query_data.state.value)
-    if query_data.product is not None:
-        stmt = stmt.where(OrderItem.product == query_data.product)
-    if query_data.printer is not None:
-        products = [p.id for p in svc.catalogue.for_brand(who.brand) if p.printer == query_data.printer]
+    if q.state:
+        stmt = stmt.where(Job.state.in_([s.value for s in q.state]))
+    if q.product:
+        stmt = stmt.where(OrderItem.product.in_(q.product))
+    if q.printer is not None:
+        products = [p.id for p in svc.catalogue.for_brand(who.brand) if p.printer == q.printer]
         stmt = stmt.where(OrderItem.product.in_(products))
+    if q.created_after is not None:
+        stmt = stmt.where(Job.created_at >= q.created_after)
+    if q.created_before is not None:
+        stmt = stmt.where(Job.created_at < q.created_before)
+    if q.cursor:
+        at, last_id = pagination.decode(q.cursor, as_datetime=True)
+        stmt = stmt.where(or_(Job.updated_at > at, and_(Job.updated_at == at, Job.id > last_id)))
     with svc.sessions() as session:
-        jobs = session.scalars(stmt.limit(query_data.limit)).all()
-        return JobList(jobs=[job_out(j, svc.catalogue, with_report=False) for j in jobs])
+        rows, following = pagination.page(list(session.scalars(stmt.limit(q.limit + 1))), q.limit,
+                                          lambda j: (j.updated_at, j.id))
+        return JobList(jobs=[job_out(j, svc.catalogue, with_report=False) for j in rows], next=following)
 
 
 @bp.get("/v1/jobs/<job_id>")
@@ -61,7 +75,7 @@ def get_job_view(job_id: str):
     svc = services()
     with svc.sessions() as session:
         job = get_job(session, caller().brand, job_id)
-        return job_out(job, svc.catalogue, svc.progress.read(job.id))
+        return job_out(job, svc.catalogue, svc.progress.read(job.id), percent=svc.progress.percent(job.id))
 
 
 def _download_name(job: Job, suffix: str) -> str:

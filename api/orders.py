@@ -6,9 +6,10 @@ import structlog
 from apiflask import APIBlueprint
 from flask import request, send_file
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
+from api import pagination
 from api.auth import bearer, roles
 from api.context import caller, services
 from api.problems import Problem
@@ -27,7 +28,12 @@ log = structlog.get_logger(__name__)
 
 
 class OrderQuery(BaseModel):
-    external_id: str | None = None
+    external_id: str | None = Field(None, description="The shop's order number.")
+    product: list[str] | None = Field(None, description="Orders with an item of one of these products "
+                                      "(repeat: `product=a&product=b`).")
+    created_after: pagination.IsoTime | None = pagination.CREATED_AFTER
+    created_before: pagination.IsoTime | None = pagination.CREATED_BEFORE
+    cursor: str | None = pagination.CURSOR
     limit: int = Field(50, ge=1, le=500)
 
 
@@ -43,7 +49,7 @@ def _uploads(brand: str, items: list[ItemSpec]) -> dict[str, tuple[int, int]]:
 
 def unprocessable(errors: list[FieldError]) -> Problem:
     return Problem(422, "invalid-order", "; ".join(f"{e.field}: {e.message}" for e in errors),
-                   errors=[{"field": e.field, "message": e.message} for e in errors])
+                   errors=[{"field": e.field, "message": e.message} for e in errors], values={"count": len(errors)})
 
 
 def validate_order(spec: OrderSpec, brand: str) -> Quote | None:
@@ -93,15 +99,25 @@ def submit_order(json_data: OrderSpec):
 @bp.auth_required(bearer, roles=roles("shop", "production", "qa"))
 @bp.input(OrderQuery, location="query")
 @bp.output(OrderList)
-@bp.doc(summary="List the brand's orders, newest first")
+@bp.doc(summary="List the brand's orders, newest first", description="Pages of `limit`; pass `next` as `cursor`.")
 def list_orders(query_data: OrderQuery):
-    svc, who = services(), caller()
-    stmt = (select(Order).where(Order.brand == who.brand).order_by(Order.created_at.desc())
-            .limit(query_data.limit).options(selectinload(Order.items).selectinload(OrderItem.jobs)))
-    if query_data.external_id:
-        stmt = stmt.where(Order.external_id == query_data.external_id)
+    svc, who, q = services(), caller(), query_data
+    stmt = (select(Order).where(Order.brand == who.brand).order_by(Order.created_at.desc(), Order.id.desc())
+            .limit(q.limit + 1).options(selectinload(Order.items).selectinload(OrderItem.jobs)))
+    if q.external_id:
+        stmt = stmt.where(Order.external_id == q.external_id)
+    if q.product:
+        stmt = stmt.where(Order.id.in_(select(OrderItem.order_id).where(OrderItem.product.in_(q.product))))
+    if q.created_after is not None:
+        stmt = stmt.where(Order.created_at >= q.created_after)
+    if q.created_before is not None:
+        stmt = stmt.where(Order.created_at < q.created_before)
+    if q.cursor:
+        at, last_id = pagination.decode(q.cursor, as_datetime=True)
+        stmt = stmt.where(or_(Order.created_at < at, and_(Order.created_at == at, Order.id < last_id)))
     with svc.sessions() as session:
-        return OrderList(orders=[order_out(o) for o in session.scalars(stmt)])
+        rows, following = pagination.page(list(session.scalars(stmt)), q.limit, lambda o: (o.created_at, o.id))
+        return OrderList(orders=[order_out(o) for o in rows], next=following)
 
 
 @bp.get("/v1/orders/<order_id>")

@@ -6,47 +6,52 @@ from typing import Any
 
 from flask import Response, json
 
+from api import i18n
+
 PROBLEM_TYPE_BASE = "https://printline.dev/problems/"
-HTTP_TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
-               405: "Method not allowed", 409: "Conflict", 413: "Payload too large",
-               415: "Unsupported media type", 422: "Unprocessable content", 429: "Too many requests",
-               500: "Internal server error", 503: "Service unavailable"}
 
 
 class Problem(Exception):
-    """Raise anywhere in a request to answer with a problem document."""
+    """Raise anywhere in a request to answer with a problem document. `detail` is the English text;
+    where `api/locales` has a text for `code`, the caller's language is used, formatted with `values`."""
 
-    def __init__(self, status: int, code: str, detail: str, *, errors: list[dict[str, str]] | None = None,
-                 headers: dict[str, str] | None = None, **extra: Any) -> None:
-        super().__init__(detail)
+    def __init__(self, status: int, code: str, detail: str = "", *, errors: list[dict[str, str]] | None = None,
+                 headers: dict[str, str] | None = None, values: dict[str, Any] | None = None,
+                 **extra: Any) -> None:
+        super().__init__(detail or code)
         self.status, self.code, self.detail = status, code, detail
-        self.errors, self.headers, self.extra = errors, headers or {}, extra
+        self.errors, self.headers, self.values, self.extra = errors, headers or {}, values or {}, extra
 
 
-def problem_response(status: int, code: str, detail: str, *, errors: list[dict[str, str]] | None = None,
-                     headers: dict[str, str] | None = None, **extra: Any) -> Response:
-    body: dict[str, Any] = {"type": PROBLEM_TYPE_BASE + code, "title": HTTP_TITLES.get(status, "Error"),
-                            "status": status, "detail": detail, "code": code}
+def problem_response(status: int, code: str, detail: str = "", *, errors: list[dict[str, str]] | None = None,
+                     headers: dict[str, str] | None = None, values: dict[str, Any] | None = None,
+                     **extra: Any) -> Response:
+    lang = i18n.language()
+    body: dict[str, Any] = {"type": PROBLEM_TYPE_BASE + code, "title": i18n.title(status, lang),
+                            "status": status, "detail": i18n.detail(code, detail or code, lang, **(values or {})),
+                            "code": code}
     if errors:
         body["errors"] = errors
     body.update(extra)
     response = Response(json.dumps(body, ensure_ascii=False), status=status,
                         mimetype="application/problem+json")
     response.headers.update(headers or {})
+    response.headers["Content-Language"] = lang
+    response.vary.add("Accept-Language")
     return response
 
 
 def from_problem(problem: Problem) -> Response:
     return problem_response(problem.status, problem.code, problem.detail, errors=problem.errors,
-                            headers=problem.headers, **problem.extra)
+                            headers=problem.headers, values=problem.values, **problem.extra)
 
 
-def validation_errors(detail: dict[str, Any]) -> list[dict[str, str]]:
-    """APIFlask's `{location: {field: [messages]}}` as a flat list of `{field, message}`."""
-    errors = []
-    for location, fields in (detail or {}).items():
-        if isinstance(fields, dict):
-            for field, messages in fields.items():
-                for message in messages if isinstance(messages, list) else [messages]:
-                    errors.append({"location": location, "field": field, "message": str(message)})
-    return errors
+def pydantic_errors(errors: list[dict[str, Any]], prefix: tuple = ()) -> list[dict[str, str]]:
+    """pydantic's errors as `{field, message}` in the caller's language, fields as `items[0].quantity`."""
+    return [{"field": i18n.field_path((*prefix, *e.get("loc", ()))) or "body", "message": i18n.field_message(e)}
+            for e in errors]
+
+
+def invalid_request(errors: list[dict[str, str]]) -> Problem:
+    return Problem(422, "invalid-request", "; ".join(f"{e['field']}: {e['message']}" for e in errors),
+                   errors=errors, values={"count": len(errors)})

@@ -37,11 +37,16 @@ class JobOut(BaseModel):
     item_id: str
     version: int
     quantity: int = Field(description="Copies ordered: print this many.")
+    position: int | None = Field(None, description="The item's line in its order, from 0.")
+    customer_name: str | None = Field(None, description="The shipping address's name (for the packer).")
+    country: str | None = Field(None, description="The shipping address's country (ISO 3166-1 alpha-2).")
     state: str
     reason: str | None = Field(None, description="Why it failed, was rejected or cancelled, for a person.")
     reason_code: str | None = Field(None, description="The same as a stable code, e.g. `image-problem`.")
     verdict: str | None = None
-    progress: str | None = None
+    progress: str | None = Field(None, description="While rendering: the stage (downloading, a render step, "
+                                 "storing).")
+    progress_percent: int | None = Field(None, ge=0, le=100, description="While rendering: 0-100.")
     product: str
     printer: str | None = None
     reprints: int = Field(0, description="Times production sent it back to print.")
@@ -55,8 +60,12 @@ class JobOut(BaseModel):
     links: JobLinks
 
 
+NEXT = Field(None, description="Pass as `cursor` for the next page; null on the last page.")
+
+
 class JobList(BaseModel):
     jobs: list[JobOut]
+    next: str | None = NEXT
 
 
 class ItemOut(BaseModel):
@@ -95,6 +104,7 @@ class OrderOut(BaseModel):
 
 class OrderList(BaseModel):
     orders: list[OrderOut]
+    next: str | None = NEXT
 
 
 class EventOut(BaseModel):

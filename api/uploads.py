@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+import unicodedata
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from apiflask import APIBlueprint
 from flask import request
@@ -18,12 +19,34 @@ from api.problems import Problem
 from api.schemas import UploadOut
 from orders.db.models import Upload
 from render.probe import ProbeError, probe_image
+from storage.disposition import clean_filename
 from storage.keys import upload_key
+
+if TYPE_CHECKING:
+    from printline.services import Services
 
 bp = APIBlueprint("uploads", __name__, tag="Uploads")
 CHUNK = 1024 * 1024
 CONTENT_TYPES = {"jpeg": "image/jpeg", "png": "image/png", "tiff": "image/tiff", "webp": "image/webp",
                  "heif": "image/heif", "gif": "image/gif"}
+MAX_FILENAME = 255  # characters; the column and most file systems take no more
+
+
+def _filename(raw: str | None) -> str | None:
+    """The customer's file name as stored: its last path part, no control or format characters, at
+    most 255 characters (the extension kept); None when nothing usable is left ('..', '/', '')."""
+    if not raw:
+        return None
+    printable = "".join(ch for ch in raw if unicodedata.category(ch) not in ("Cc", "Cf", "Cs"))
+    try:
+        name = clean_filename(printable)
+    except ValueError:
+        return None
+    if len(name) > MAX_FILENAME:
+        stem, dot, suffix = name.rpartition(".")
+        suffix = f".{suffix}" if dot and stem and len(suffix) <= 16 else ""
+        name = name[: MAX_FILENAME - len(suffix)].rstrip() + suffix
+    return name
 
 
 def _body() -> tuple[IO[bytes], str | None]:
@@ -72,13 +95,15 @@ def _out(upload: Upload) -> UploadOut:
                                                               415: "Not an image body", 422: "Not printable"})
 def create_upload():
     svc, who = services(), caller()
-    stream, filename = _body()
+    stream, raw_filename = _body()
+    filename = _filename(raw_filename)
     tmp_dir = svc.settings.var_dir / "tmp"
     tmp_dir.mkdir(parents=True, exist_ok=True)
     path, sha256, size = _spool(stream, tmp_dir, svc.settings.max_upload_bytes)
     try:
         try:
-            info = probe_image(path, max_pixels=svc.settings.max_pixels)
+            info = probe_image(path, max_pixels=svc.settings.max_pixels,
+                               max_decode_bytes=svc.settings.max_decode_bytes, max_pages=svc.settings.max_pages)
         except ProbeError as exc:
             raise Problem(422, exc.code, str(exc)) from exc
         with svc.sessions() as session:
@@ -88,19 +113,28 @@ def create_upload():
         key = upload_key(who.brand, sha256)
         content_type = CONTENT_TYPES[info.format]
         svc.storage.put_file(key, path, content_type=content_type, filename=filename)
-        upload = Upload(brand=who.brand, sha256=sha256, storage_key=key, size=size, content_type=content_type,
-                        format=info.format, width=info.width, height=info.height,
-                        upright_width=info.upright_width, upright_height=info.upright_height,
-                        filename=filename, created_at=svc.clock.now())
-        with svc.sessions() as session:
-            session.add(upload)
-            try:
-                session.commit()
-            except IntegrityError:  # the same image, uploaded twice at once
-                session.rollback()
-                existing = session.scalar(select(Upload).where(Upload.brand == who.brand,
-                                                               Upload.sha256 == sha256))
-                return _out(existing), 200
-        return _out(upload)
+        try:
+            return _record(svc, who.brand, Upload(
+                brand=who.brand, sha256=sha256, storage_key=key, size=size, content_type=content_type,
+                format=info.format, width=info.width, height=info.height,
+                upright_width=info.upright_width, upright_height=info.upright_height,
+                filename=filename, created_at=svc.clock.now()))
+        except Exception:  # not recorded: take the stored object back rather than leave an orphan
+            svc.storage.delete(key)
+            raise
     finally:
         path.unlink(missing_ok=True)
+
+
+def _record(svc: Services, brand: str, upload: Upload) -> UploadOut | tuple[UploadOut, int]:
+    """Insert the row; the existing one (200) when the same image was stored at the same moment."""
+    with svc.sessions() as session:
+        session.add(upload)
+        try:
+            session.commit()
+        except IntegrityError:  # the same image, uploaded twice at once
+            session.rollback()
+            existing = session.scalar(select(Upload).where(Upload.brand == brand,
+                                                           Upload.sha256 == upload.sha256))
+            return _out(existing), 200
+    return _out(upload)

@@ -69,7 +69,8 @@ def order_out(order: Order) -> OrderOut:
                     ordered_totals=order.totals)
 
 
-def job_out(job: Job, catalogue: Catalogue, progress: str | None = None, *, with_report: bool = True) -> JobOut:
+def job_out(job: Job, catalogue: Catalogue, progress: str | None = None, *, with_report: bool = True,
+            percent: int | None = None) -> JobOut:
     product = catalogue.products.get(job.item.product)
     links = JobLinks(self=url_for("jobs.get_job_view", job_id=job.id))
     if job.printfile_key:
@@ -78,11 +79,14 @@ def job_out(job: Job, catalogue: Catalogue, progress: str | None = None, *, with
         links.report = url_for("jobs.report", job_id=job.id)
     if job.overlay_key:
         links.overlay = url_for("jobs.overlay", job_id=job.id)
+    address = (job.item.order.spec or {}).get("shipping_address") or {}
     return JobOut(id=job.id, order_id=job.item.order_id, order_ref=job.item.order.external_id,
                   item_id=job.item_id, version=job.version, quantity=job.item.quantity,
+                  position=job.item.position, customer_name=address.get("name"), country=address.get("country"),
                   state=job.state, reason=job.reason, reason_code=job.reason_code, verdict=job.verdict,
                   reprints=job.reprints, carrier=job.carrier, tracking_number=job.tracking_number,
                   progress=progress if job.state == JobState.rendering else None,
+                  progress_percent=percent if job.state == JobState.rendering else None,
                   product=job.item.product, printer=product.printer if product else None,
                   created_at=job.created_at, updated_at=job.updated_at, started_at=job.started_at,
                   finished_at=job.finished_at, report=job.report if with_report else None, links=links)

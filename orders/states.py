@@ -133,3 +133,64 @@ def order_status(states: Iterable[JobState]) -> OrderStatus:
     if all(s is S.approved for s in live):
         return OrderStatus.ready
     return OrderStatus.in_review
+
+
+# ---------------------------------------------------------------------- press sheets (gang sheets of cards)
+
+class SheetState(StrEnum):
+    building = "building"  # a worker imposes it
+    ready = "ready"  # its PDF is stored: production prints it
+    failed = "failed"  # it could not be built (a reason); its jobs are free again
+    printed = "printed"  # production printed it; its jobs are printed
+    cancelled = "cancelled"  # production cancelled it, or a job on it was cancelled (stale)
+
+
+#: A job sits on at most one sheet in these states.
+ACTIVE_SHEET_STATES = frozenset({SheetState.building, SheetState.ready})
+
+
+@dataclass(frozen=True)
+class SheetRule:
+    action: str
+    sources: frozenset[SheetState]
+    target: SheetState
+    roles: frozenset[str]
+
+
+def _sheet_rule(action: str, sources: Iterable[SheetState], target: SheetState, *roles: str) -> SheetRule:
+    return SheetRule(action, frozenset(sources), target, frozenset(roles))
+
+
+SH = SheetState
+SHEET_RULES: tuple[SheetRule, ...] = (
+    _sheet_rule("finish_sheet", [SH.building], SH.ready, "worker"),
+    _sheet_rule("fail_sheet", [SH.building], SH.failed, "worker"),
+    _sheet_rule("mark_sheet_printed", [SH.ready], SH.printed, "production"),
+    _sheet_rule("cancel_sheet", [SH.building, SH.ready], SH.cancelled, "production"),
+    _sheet_rule("stale_sheet", [SH.building, SH.ready], SH.cancelled, "system"),
+)
+SHEET_RULE_BY_ACTION: dict[str, SheetRule] = {rule.action: rule for rule in SHEET_RULES}
+
+
+class IllegalSheetTransition(ValueError):
+    """A sheet action the table does not allow from the sheet's state, or not for this role."""
+
+    def __init__(self, current: SheetState, action: str, role: str) -> None:
+        rule = SHEET_RULE_BY_ACTION[action]
+        if current in rule.sources:
+            message = f"role {role} may not {action.replace('_', ' ')}"
+        else:
+            allowed = ", ".join(sorted(s.value for s in rule.sources))
+            message = f"the sheet is {current}; {action.replace('_', ' ')} needs it {allowed}"
+        super().__init__(message)
+        self.current, self.action, self.role = current, action, role
+
+
+def check_sheet_action(action: str, current: SheetState, role: str) -> SheetRule:
+    """The rule of a sheet `action` if it may start from `current` and `role` may take it (admin takes
+    production's); IllegalSheetTransition otherwise."""
+    rule = SHEET_RULE_BY_ACTION[action]
+    allowed_role = role in rule.roles or (role == "admin" and bool(rule.roles & HUMAN_ROLES))
+    if current not in rule.sources or not allowed_role:
+        raise IllegalSheetTransition(current, action, role)
+    return rule

@@ -12,7 +12,7 @@ The placeholder carries the raster's SHA-256, so the /ID qpdf derives from the f
 still changes when a picture changes.
 
 Polarity: libvips writes CMYK JPEGs Adobe-style (APP14 "Adobe" marker, inverted samples; see
-`jpeg_is_adobe_inverted`). PDF readers take DCT samples as they are, so such an image needs
+`render.jpeg.jpeg_is_adobe_inverted`). PDF readers take DCT samples as they are, so such an image needs
 /Decode [1 0 1 0 1 0 1 0]; tests/printfiles/test_proof.py settles this with a Ghostscript render.
 """
 
@@ -24,12 +24,15 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import pikepdf
 
+from render.jpeg import jpeg_is_adobe_inverted, jpeg_is_adobe_inverted_at
+
 CHUNK = 1 << 20
 MARKER_PREFIX = b"PRINTLINE-RASTER-"
+__all__ = ["RasterFile", "jpeg_is_adobe_inverted", "jpeg_is_adobe_inverted_at", "placeholder_image",
+           "splice_rasters"]
 
 
 @dataclass(frozen=True)
@@ -42,49 +45,6 @@ class RasterFile:
     height_px: int
     components: int = 4
     sha256: str | None = None  # of the file, when the writer hashed it already (render_slot does)
-
-
-def jpeg_is_adobe_inverted(path: Path) -> bool:
-    """True if the JPEG has an Adobe APP14 marker and 4 components (Photoshop-style inverted CMYK)."""
-    with path.open("rb") as fh:
-        return jpeg_is_adobe_inverted_at(fh)
-
-
-def jpeg_is_adobe_inverted_at(fh: BinaryIO) -> bool:
-    """As `jpeg_is_adobe_inverted`, for a JPEG starting at the file's current position.
-
-    Walks the marker segments up to the frame header, seeking over large ones (an embedded ICC
-    profile can be hundreds of kB), so it reads only a few bytes.
-    """
-    if fh.read(2) != b"\xff\xd8":
-        return False
-    adobe = False
-    while True:
-        marker = fh.read(2)
-        if len(marker) < 2 or marker[0] != 0xFF:
-            return False
-        code = marker[1]
-        if code == 0xFF:  # fill byte
-            fh.seek(-1, 1)
-            continue
-        if code in (0xD8, 0x01) or 0xD0 <= code <= 0xD7:
-            continue
-        size_bytes = fh.read(2)
-        if len(size_bytes) < 2:
-            return False
-        size = int.from_bytes(size_bytes, "big")
-        if size < 2:
-            return False
-        if code == 0xEE or 0xC0 <= code <= 0xCF and code not in (0xC4, 0xC8, 0xCC):
-            body = fh.read(size - 2)
-            if code == 0xEE:
-                adobe = adobe or body.startswith(b"Adobe")
-            else:  # SOFn: precision, height, width, components
-                return adobe and len(body) > 5 and body[5] == 4
-        elif code == 0xDA:  # scan before any frame header: malformed
-            return False
-        else:
-            fh.seek(size - 2, 1)
 
 
 def _sha256(path: Path) -> str:

@@ -37,10 +37,10 @@ def _created_at(value: str) -> datetime:
 
 
 def cmd_render(args: argparse.Namespace, settings: Settings) -> int:
-    from orders.spec import ImageRef, ItemSpec
-    from orders.validation import check_items
     import pyvips
 
+    from orders.spec import ImageRef, ItemSpec
+    from orders.validation import check_items
     from printfiles.build import PrintMeta, build_item
     from profiles.catalogue import load_catalogue
     from render.errors import RenderError
@@ -154,18 +154,68 @@ def cmd_products(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_keys_create(args: argparse.Namespace, settings: Settings) -> int:
-    from api.keys import create_key
+def _key_sessions(settings: Settings):
     from orders.db.migrate import upgrade
     from orders.db.session import make_engine, make_sessionmaker
 
     upgrade(settings.effective_database_url)
     engine = make_engine(settings.effective_database_url)
-    secret = create_key(make_sessionmaker(engine), brand=args.brand, role=args.role, at=datetime.now(UTC),
-                        label=args.label)
+    return engine, make_sessionmaker(engine)
+
+
+def cmd_keys_create(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import timedelta
+
+    from api.keys import create_key
+
+    now = datetime.now(UTC)
+    expires = args.expires_at or (now + timedelta(days=args.expires_in) if args.expires_in else None)
+    if expires is not None and expires <= now:
+        print("printline keys create: the expiry must lie in the future", file=sys.stderr)
+        return 2
+    engine, sessions = _key_sessions(settings)
+    key_id, secret = create_key(sessions, brand=args.brand, role=args.role, at=now, label=args.label,
+                                expires_at=expires, with_id=True)
     engine.dispose()
-    print(f"API key for brand {args.brand}, role {args.role} (shown once; only its hash is stored):")
+    until = f", expires {expires.isoformat(timespec='seconds')}" if expires else ""
+    print(f"API key {key_id} for brand {args.brand}, role {args.role}{until} (shown once; only its hash is stored):")
     print(secret)
+    return 0
+
+
+def _stamp(value: datetime | None) -> str:
+    return value.isoformat(timespec="seconds") if value else "-"
+
+
+def cmd_keys_list(args: argparse.Namespace, settings: Settings) -> int:
+    from api.keys import list_keys
+
+    engine, sessions = _key_sessions(settings)
+    keys = list_keys(sessions, args.brand)
+    engine.dispose()
+    if args.json:
+        print(json.dumps([{"id": k.id, "brand": k.brand, "role": k.role, "label": k.label,
+                           "created_at": _stamp(k.created_at), "expires_at": _stamp(k.expires_at),
+                           "last_used_at": _stamp(k.last_used_at), "revoked_at": _stamp(k.revoked_at)}
+                          for k in keys], indent=2))
+        return 0
+    print(f"{'ID':28} {'BRAND':12} {'ROLE':10} {'CREATED':25} {'EXPIRES':25} {'LAST USED':25} {'REVOKED':25} LABEL")
+    for k in keys:
+        print(f"{k.id:28} {k.brand:12} {k.role:10} {_stamp(k.created_at):25} {_stamp(k.expires_at):25} "
+              f"{_stamp(k.last_used_at):25} {_stamp(k.revoked_at):25} {k.label}")
+    return 0
+
+
+def cmd_keys_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    from api.keys import revoke_key
+
+    engine, sessions = _key_sessions(settings)
+    found = revoke_key(sessions, args.key_id, datetime.now(UTC))
+    engine.dispose()
+    if not found:
+        print(f"printline keys revoke: no key {args.key_id!r} (see `printline keys list`)", file=sys.stderr)
+        return 1
+    print(f"revoked {args.key_id}")
     return 0
 
 
@@ -313,7 +363,17 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--brand", required=True, choices=["myposter", "kartenliebe"])
     create.add_argument("--role", required=True, choices=["shop", "production", "qa", "admin"])
     create.add_argument("--label", default="")
+    expiry = create.add_mutually_exclusive_group()
+    expiry.add_argument("--expires-in", type=int, metavar="DAYS", help="the key stops working after DAYS days")
+    expiry.add_argument("--expires-at", type=_created_at, metavar="ISO_TIME", help="the key stops working then")
     create.set_defaults(func=cmd_keys_create)
+    listing = keys.add_parser("list", help="id, brand, role, label, created, expires, last used, revoked")
+    listing.add_argument("--brand")
+    listing.add_argument("--json", action="store_true", help="as JSON")
+    listing.set_defaults(func=cmd_keys_list)
+    revoke = keys.add_parser("revoke", help="revoke a key by its id; it is refused from then on")
+    revoke.add_argument("key_id", metavar="KEY_ID")
+    revoke.set_defaults(func=cmd_keys_revoke)
 
     db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
     up = db.add_parser("upgrade", help="migrate to the newest schema")

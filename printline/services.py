@@ -22,7 +22,7 @@ from printline.clock import Clock, SystemClock
 from printline.settings import Settings
 from profiles.catalogue import Catalogue, load_catalogue
 from queues.dispatch import JobQueue
-from queues.progress import NullProgress, Progress, RedisProgress
+from queues.progress import FileProgress, Progress, RedisProgress
 from queues.relay import Relay, RelayOptions
 from storage import Storage, open_storage
 
@@ -72,7 +72,8 @@ def make_quoter(settings: Settings, catalogue: Catalogue, clock: Clock) -> Calla
 def relay_options(settings: Settings) -> RelayOptions:
     return RelayOptions(allow_private=settings.webhooks_allow_private, timeout=settings.webhook_timeout_seconds,
                         max_age=timedelta(hours=settings.webhook_retry_hours),
-                        stale_after=timedelta(seconds=settings.task_time_limit + 60))
+                        stale_after=timedelta(seconds=settings.task_time_limit + 60),
+                        lease=timedelta(seconds=settings.webhook_lease_seconds))
 
 
 def build_lifecycle(settings: Settings, sessions: sessionmaker[Session], queue: JobQueue,
@@ -119,7 +120,7 @@ def build_services(settings: Settings, *, queue: JobQueue | None = None) -> Serv
         queue=queue,
         lifecycle=lifecycle,
         relay=relay,
-        progress=RedisProgress(client) if client else NullProgress(),
+        progress=RedisProgress(client) if client else FileProgress(settings.var_dir / "progress"),
         rate_limiter=(RedisRateLimiter(client, settings.rate_limit_per_minute) if client
                       else MemoryRateLimiter(settings.rate_limit_per_minute)),
     )

@@ -49,6 +49,7 @@ class Settings(BaseSettings):
                                          "addresses (tests and local demos only).")
     webhook_timeout_seconds: float = Field(10.0, description="No answer within this is a failed attempt.")
     webhook_retry_hours: float = Field(24.0, description="How long a failing delivery is retried.")
+    webhook_lease_seconds: float = Field(60.0, description="A delivery whose relay died is tried again after this.")
     relay: bool = Field(True, description="`printline worker` runs the outbox relay beside itself.")
     relay_interval_seconds: float = Field(0.5, description="Pause of an idle relay between passes.")
     log_level: str = Field("INFO")

@@ -9,6 +9,7 @@ from printline.settings import Settings
 
 RENDER_TASK = "printline.render_job"
 SLIP_TASK = "printline.packing_slip"
+SHEET_TASK = "printline.build_sheet"
 
 
 def make_celery(settings: Settings) -> Celery:
@@ -35,7 +36,8 @@ def make_celery(settings: Settings) -> Celery:
         task_soft_time_limit=max(settings.task_time_limit - 30, 30),
         task_default_queue=settings.queue,
         task_queues=[Queue(settings.queue, durable=True)],
-        task_routes={RENDER_TASK: {"queue": settings.queue}, SLIP_TASK: {"queue": settings.queue}},
+        task_routes={RENDER_TASK: {"queue": settings.queue}, SLIP_TASK: {"queue": settings.queue},
+                     SHEET_TASK: {"queue": settings.queue}},
         worker_hijack_root_logger=False,
         worker_send_task_events=False,
         timezone="UTC",

@@ -6,7 +6,7 @@ from typing import Protocol
 
 from celery import Celery
 
-from queues.celery_app import RENDER_TASK, SLIP_TASK
+from queues.celery_app import RENDER_TASK, SHEET_TASK, SLIP_TASK
 
 
 class JobQueue(Protocol):
@@ -16,6 +16,10 @@ class JobQueue(Protocol):
 
     def send_slip(self, order_id: str) -> None:
         """Ask a worker to rebuild the order's packing slip."""
+        ...
+
+    def send_sheet(self, sheet_id: str) -> None:
+        """Ask a worker to impose this press sheet."""
         ...
 
     def check(self) -> None:
@@ -34,6 +38,9 @@ class CeleryJobQueue:
 
     def send_slip(self, order_id: str) -> None:
         self.app.send_task(SLIP_TASK, args=[order_id])
+
+    def send_sheet(self, sheet_id: str) -> None:
+        self.app.send_task(SHEET_TASK, args=[sheet_id])
 
     def check(self) -> None:
         with self.app.connection_for_write() as conn:

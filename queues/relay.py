@@ -30,7 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from orders.db.models import DeliveryAttempt, FeedEvent, Job, OutboxMessage, Webhook
-from orders.db.outbox import FAILED, PENDING, RENDER, SENT, SLIP, WEBHOOK, event_object
+from orders.db.outbox import FAILED, PENDING, RENDER, SENT, SHEET, SLIP, WEBHOOK, event_object
 from orders.lifecycle import Lifecycle
 from orders.reasons import ReasonCode, message
 from orders.states import JobState
@@ -40,7 +40,6 @@ from queues.webhooks.schedule import next_attempt_at
 from queues.webhooks.signing import sign
 
 log = structlog.get_logger("printline.relay")
-LEASE = timedelta(seconds=60)  # a claimed delivery is retried after this if its relay vanished
 BROKER_BACKOFF = timedelta(seconds=2)
 
 
@@ -48,6 +47,8 @@ class RenderQueue(Protocol):
     def send(self, job_id: str) -> None: ...
 
     def send_slip(self, order_id: str) -> None: ...
+
+    def send_sheet(self, sheet_id: str) -> None: ...
 
 
 Deliver = Callable[..., DeliveryResult]
@@ -59,6 +60,7 @@ class RelayOptions:
     timeout: float = 10.0
     max_age: timedelta = timedelta(hours=24)
     stale_after: timedelta = timedelta(seconds=960)  # task time limit plus a margin
+    lease: timedelta = timedelta(seconds=60)  # a claimed delivery is tried again after this if its relay died
     batch: int = 100
     delivery_threads: int = 8
 
@@ -95,7 +97,7 @@ class Relay:
         while not stop.is_set():
             try:
                 busy = self.run_once()
-            except Exception:  # noqa: BLE001 - the relay outlives outages of what it relays to
+            except Exception:  # the relay outlives outages of what it relays to
                 log.exception("relay_pass_failed")
                 busy = RelayCounts()
             stop.wait(0.05 if busy else interval)
@@ -110,11 +112,11 @@ class Relay:
     # ------------------------------------------------------------------ render messages
 
     def publish_renders(self, ids: Sequence[int] | None = None) -> int:
-        """Send due render and packing-slip messages (only `ids` when given: the fast path right after a
-        commit)."""
+        """Send due render, packing-slip and sheet messages (only `ids` when given: the fast path right
+        after a commit)."""
         now, sent = self.clock.now(), 0
         with self.sessions() as session:
-            stmt = (select(OutboxMessage).where(OutboxMessage.kind.in_((RENDER, SLIP)),
+            stmt = (select(OutboxMessage).where(OutboxMessage.kind.in_((RENDER, SLIP, SHEET)),
                                                 OutboxMessage.state == PENDING,
                                                 OutboxMessage.available_at <= now)
                     .order_by(OutboxMessage.id).limit(self.options.batch).with_for_update(skip_locked=True))
@@ -124,6 +126,8 @@ class Relay:
                 try:
                     if row.kind == RENDER:
                         self.queue.send(row.job_id)
+                    elif row.kind == SHEET:
+                        self.queue.send_sheet(row.sheet_id)
                     else:
                         self.queue.send_slip(row.order_id)
                 except Exception as exc:  # noqa: BLE001 - the broker is away: keep the row, try later
@@ -141,7 +145,7 @@ class Relay:
         """After-commit hook of the API and the worker: send these at once, never fail the caller."""
         try:
             self.publish_renders(ids)
-        except Exception:  # noqa: BLE001 - the relay sends them later
+        except Exception:  # the relay sends them later
             log.warning("render_publish_deferred", outbox_ids=ids)
 
     # ------------------------------------------------------------------ webhooks
@@ -167,7 +171,7 @@ class Relay:
                                             OutboxMessage.available_at <= now)
                 .order_by(OutboxMessage.id).limit(limit).with_for_update(skip_locked=True)).all()
             for row in rows:
-                row.available_at = now + LEASE
+                row.available_at = now + self.options.lease
             session.commit()
             return [row.id for row in rows]
 

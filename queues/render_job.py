@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import threading
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -25,6 +26,8 @@ from orders.spec import ItemSpec
 from printfiles.build import BuildResult, PrintMeta, build_item
 from printline.services import Services
 from queues.packing_slip import refresh_packing_slip
+from queues.proof_job import store_proof
+from render.control import RenderCancelled
 from render.errors import RenderError
 from storage.keys import overlay_key, preview_key, printfile_key, report_key
 
@@ -73,7 +76,48 @@ def _store(services: Services, claim: Claim, result: BuildResult) -> dict[str, s
     return keys
 
 
-def _render(services: Services, claim: Claim, folder: Path, build: Callable[..., BuildResult]) -> BuildResult:
+class CancelWatch:
+    """Tells a running render that its job was cancelled: a thread reads the job's state every
+    `interval` seconds and sets the event the render checks between steps and through libvips' kill
+    flag during evaluation (one small query a second, not one per eval signal)."""
+
+    def __init__(self, services: Services, job_id: str, interval: float = 1.0) -> None:
+        self.services, self.job_id, self.interval = services, job_id, interval
+        self.cancelled, self._stop = threading.Event(), threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True, name=f"cancel-{job_id}")
+
+    def __enter__(self) -> threading.Event:
+        self._thread.start()
+        return self.cancelled
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                state = self.services.lifecycle.job_state(self.job_id)
+            except Exception:  # noqa: BLE001 - a database hiccup must not stop the render
+                continue
+            if state != "rendering":
+                self.cancelled.set()
+                return
+
+
+def _reporter(services: Services, job_id: str) -> Callable[[int, str], None]:
+    """Progress from the render's eval signals to the progress port; never fails the render."""
+    def report(percent: int, stage: str) -> None:
+        try:
+            services.progress.report(job_id, stage, percent)
+        except Exception:  # noqa: BLE001 - progress is a courtesy (e.g. Redis away)
+            log.warning("progress_report_failed", job_id=job_id)
+
+    return report
+
+
+def _render(services: Services, claim: Claim, folder: Path, build: Callable[..., BuildResult],
+            cancel: threading.Event | None = None) -> BuildResult:
     sources: dict[str, Path] = {}
     services.progress.report(claim.job_id, "downloading")
     for upload_id, key in claim.sources.items():
@@ -85,7 +129,10 @@ def _render(services: Services, claim: Claim, folder: Path, build: Callable[...,
     printer = services.catalogue.printer(product.printer)
     meta = PrintMeta(brand=claim.brand, order_ref=claim.order_ref, item_ref=claim.item_id, job_id=claim.job_id,
                      version=claim.version, created_at=claim.created_at, quantity=claim.quantity)
-    return build(spec, product, sources, folder / "out", meta, printer=printer)
+    if cancel is None:
+        return build(spec, product, sources, folder / "out", meta, printer=printer)
+    return build(spec, product, sources, folder / "out", meta, printer=printer, cancel=cancel,
+                 on_progress=_reporter(services, claim.job_id))
 
 
 def run_render_job(job_id: str, services: Services,
@@ -101,10 +148,15 @@ def run_render_job(job_id: str, services: Services,
     (folder / "src").mkdir(parents=True)
     bound = log.bind(job_id=job_id, product=claim.product, version=claim.version, attempt=claim.attempt)
     try:
-        result = _render(services, claim, folder, build)
+        with CancelWatch(services, job_id) as cancelled:
+            result = _render(services, claim, folder, build, cancelled)
         services.progress.report(job_id, "storing")
+        store_proof(services, claim, result, folder)  # QA's zoom tiles, for jobs that go to QA
         keys = _store(services, claim, result)
         report = public_report(result.report.model_dump(mode="json"))
+    except RenderCancelled:
+        bound.info("job_render_stopped")  # cancelled while it rendered; nothing is recorded
+        return Outcome.abandoned
     except RenderError as exc:
         bound.info("job_failed", code=ReasonCode.image_problem, detail=str(exc))
         lifecycle.fail_render(job_id, ReasonCode.image_problem, _scrub(str(exc), folder))

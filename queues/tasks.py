@@ -8,10 +8,11 @@ from celery import Celery
 
 from printline.services import Services, build_services
 from printline.settings import Settings
-from queues.celery_app import RENDER_TASK, SLIP_TASK, make_celery
+from queues.celery_app import RENDER_TASK, SHEET_TASK, SLIP_TASK, make_celery
 from queues.dispatch import CeleryJobQueue
 from queues.packing_slip import refresh_packing_slip
 from queues.render_job import run_render_job
+from queues.sheet_job import run_sheet_job
 
 
 def worker_app(settings: Settings) -> Celery:
@@ -31,5 +32,9 @@ def worker_app(settings: Settings) -> Celery:
     @app.task(name=SLIP_TASK)
     def packing_slip(order_id: str) -> str | None:
         return refresh_packing_slip(services(), order_id)
+
+    @app.task(name=SHEET_TASK)
+    def build_sheet(sheet_id: str) -> str:
+        return run_sheet_job(sheet_id, services()).value
 
     return app

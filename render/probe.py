@@ -1,8 +1,9 @@
 """Header probe of an upload: what the API may check without rendering.
 
-Reads the image header (and, for JPEG and PNG, the file's last bytes, where a truncated upload
-shows) and refuses what a worker could not print: not an image, a format we do not take, a
-truncated file, or more pixels than the configured limit.
+The same checks as the render's `inspect` (`render.source.open_checked`): the magic bytes against
+the formats we take (before libvips parses anything), pixels, pages, decode bytes, bands and
+sample format from the header, then whether the data is complete (`render.integrity`: a JPEG is
+decoded at 1/8 scale, a PNG's chunks are walked). Refusals are `ProbeError`s with a stable code.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyvips
-
-from render.source import FORMATS, HEIF_UNDECODABLE, heif_decodable
+from render import limits as _limits
+from render.errors import InputRefused
+from render.integrity import check_complete
+from render.source import FORMATS, HEIF_UNDECODABLE, heif_decodable, open_checked
 
 # the formats an upload may have (libvips loader names → ours); anything else is refused
 ACCEPTED_LOADERS = {loader: FORMATS[loader] for loader in
@@ -42,61 +44,34 @@ class ImageInfo:
     bands: int
     interpretation: str
     has_icc_profile: bool
+    decode_bytes: int = 0  # the decode budget this image uses (render.limits.Cost.total)
 
 
-def _open_header(path: Path) -> pyvips.Image:
-    """Open lazily: libvips reads the header only until pixels are asked for."""
+def probe_image(path: Path, *, max_pixels: int | None = None, max_decode_bytes: int | None = None,
+                max_pages: int | None = None) -> ImageInfo:
+    """Probe the image at `path`; raise ProbeError with a reason a person can act on.
+
+    Limits left None come from the process-wide `render.limits.current()`."""
+    base = _limits.current()
+    limits = _limits.Limits(
+        max_pixels=base.max_pixels if max_pixels is None else max_pixels,
+        max_decode_bytes=base.max_decode_bytes if max_decode_bytes is None else max_decode_bytes,
+        max_pages=base.max_pages if max_pages is None else max_pages,
+    )
     try:
-        return pyvips.Image.new_from_file(str(path), access="sequential", fail_on="error")
-    except pyvips.Error as exc:
-        raise ProbeError("not-an-image", "The upload is not an image that can be read "
-                         "(accepted: JPEG, PNG, TIFF, WebP, HEIC/AVIF, GIF).") from exc
-
-
-def _check_trailer(path: Path, fmt: str) -> None:
-    size = path.stat().st_size
-    with path.open("rb") as fh:
-        fh.seek(max(0, size - 64))
-        tail = fh.read()
-    if fmt == "jpeg" and b"\xff\xd9" not in tail:
-        raise ProbeError("truncated", "The JPEG file is truncated (it has no end-of-image marker). "
-                         "Upload the complete file again.")
-    if fmt == "png" and b"IEND" not in tail:
-        raise ProbeError("truncated", "The PNG file is truncated (it has no IEND chunk). "
-                         "Upload the complete file again.")
-
-
-def probe_image(path: Path, *, max_pixels: int) -> ImageInfo:
-    """Read the header of the image at `path`; raise ProbeError with a reason a person can act on."""
-    if path.stat().st_size == 0:
-        raise ProbeError("empty", "The upload is empty.")
-    image = _open_header(path)
-    loader = str(image.get("vips-loader")) if "vips-loader" in image.get_fields() else "unknown"
-    loader = loader.removesuffix("_source").removesuffix("_buffer")
-    fmt = ACCEPTED_LOADERS.get(loader)
-    if fmt is None:
-        raise ProbeError("unsupported-format", f"Images of this kind ({loader.removesuffix('load')}) are not "
-                         "accepted; send JPEG, PNG, TIFF, WebP or HEIC/AVIF.")
-    try:
-        width, height = image.width, image.height
-        fields = set(image.get_fields())
-        orientation = int(image.get("orientation")) if "orientation" in fields else 1
-        pages = int(image.get("n-pages")) if "n-pages" in fields else 1
-        info = ImageInfo(
-            format=fmt, width=width, height=height,
-            upright_width=height if orientation in UPRIGHT_SWAPS else width,
-            upright_height=width if orientation in UPRIGHT_SWAPS else height,
-            orientation=orientation if 1 <= orientation <= 8 else 1,
-            pages=pages, bands=image.bands, interpretation=str(image.interpretation),
-            has_icc_profile="icc-profile-data" in fields,
-        )
-    except pyvips.Error as exc:
-        first_line = str(exc).strip().splitlines()[-1] if str(exc).strip() else "unreadable header"
-        raise ProbeError("unreadable", f"The image header cannot be read: {first_line}") from exc
-    if width * height > max_pixels:
-        raise ProbeError("too-many-pixels", f"The image has {width} x {height} = {width * height:,} pixels, "
-                         f"more than the limit of {max_pixels:,}. Send a smaller image.")
-    _check_trailer(path, fmt)
-    if fmt == "heif" and not heif_decodable(path):
-        raise ProbeError("unsupported-format", HEIF_UNDECODABLE)
-    return info
+        image, header = open_checked(path, limits)
+        check_complete(path, header.format)
+        if header.format == "heif" and not heif_decodable(path):
+            raise InputRefused("unsupported-format", HEIF_UNDECODABLE)
+        has_icc = "icc-profile-data" in image.get_fields()
+    except InputRefused as exc:
+        raise ProbeError(exc.code, str(exc)) from exc
+    swapped = header.orientation in UPRIGHT_SWAPS
+    return ImageInfo(
+        format=header.format, width=header.width, height=header.height,
+        upright_width=header.height if swapped else header.width,
+        upright_height=header.width if swapped else header.height,
+        orientation=header.orientation, pages=header.pages, bands=header.bands,
+        interpretation=header.interpretation, has_icc_profile=has_icc,
+        decode_bytes=_limits.decode_cost(header).total,
+    )

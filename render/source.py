@@ -3,6 +3,12 @@
 Loading is lazy and sequential: libvips decodes rows only as the output is written, so the whole
 photo is never in memory. Exceptions: EXIF orientations that turn or flip vertically need random
 access (libvips then decodes the photo once into memory, ~3 bytes per pixel).
+
+Before libvips parses a byte, `open_checked` locks libvips down (`lock_down`), checks the file's
+magic bytes against the formats we take and calls that format's loader by name, then refuses
+from the header alone what is over the limits of `render.limits` (pixels, pages, decode bytes,
+bands, sample format); `inspect` also refuses JPEG and PNG data that ends early
+(`render.integrity`). The upload probe uses the same function, so API and worker agree.
 """
 
 from __future__ import annotations
@@ -13,7 +19,14 @@ from pathlib import Path
 
 import pyvips
 
-from render.errors import RenderError
+from render import limits as _limits
+from render.errors import InputRefused, RenderError
+from render.integrity import check_complete
+from render.limits import Header, Limits, lock_down
+from render.sniff import jpeg_frame, kind, png_interlaced, read_head, sniff
+
+__all__ = ["FORMATS", "HEIF_UNDECODABLE", "Loaded", "SourceInfo", "heif_decodable", "inspect", "load",
+           "lock_down", "open_checked"]
 
 FORMATS = {
     "jpegload": "jpeg",
@@ -65,12 +78,6 @@ class SourceInfo:
         return self.interpretation
 
 
-def _loader_name(image: pyvips.Image) -> str:
-    fields = image.get_fields()
-    loader = str(image.get("vips-loader")) if "vips-loader" in fields else "unknown"
-    return loader.removesuffix("_source").removesuffix("_buffer").removesuffix("_file")
-
-
 def icc_description(data: bytes) -> str | None:
     """The profile's name from its 'desc' tag (ICC v2 'desc' or v4 'mluc'), None if unreadable."""
     try:
@@ -108,26 +115,68 @@ def heif_decodable(path: Path) -> bool:
     return True
 
 
-def inspect(path: Path) -> SourceInfo:
-    """Read the header; RenderError when the file is not an image libvips can read."""
+NOT_AN_IMAGE = "is not an image that can be read (send a JPEG, PNG, TIFF, WebP, HEIC/AVIF or GIF photo)."
+LOADERS = {"jpeg": "jpegload", "png": "pngload", "tiff": "tiffload", "webp": "webpload", "heif": "heifload",
+           "gif": "gifload"}
+
+
+def _sniffed(path: Path) -> str:
+    """Our format name from the magic bytes; InputRefused before any loader sees another kind."""
     try:
-        image = pyvips.Image.new_from_file(str(path), access="sequential", fail_on="error")
-        fields = set(image.get_fields())
-        loader = _loader_name(image)
-        icc = bytes(image.get("icc-profile-data")) if "icc-profile-data" in fields else None
-        orientation = int(image.get("orientation")) if "orientation" in fields else 1
-        frames = int(image.get("n-pages")) if "n-pages" in fields else 1
-        interpretation = str(image.interpretation)
-        bands = image.bands
-        fmt = str(image.format)
+        if path.stat().st_size == 0:
+            raise InputRefused("empty", f"The file {path.name!r} is empty; upload the photo again.")
+        head = read_head(path)
+    except OSError as exc:
+        raise InputRefused("unreadable", f"The file {path.name!r} cannot be read ({exc.strerror}).") from exc
+    fmt = sniff(head)
+    if fmt is None:
+        what = kind(head)
+        if what == "unknown":
+            raise InputRefused("not-an-image", f"The file {path.name!r} {NOT_AN_IMAGE}")
+        raise InputRefused("unsupported-format", f"{what} files are not accepted ({path.name!r}); send a JPEG, "
+                           "PNG, TIFF, WebP, HEIC/AVIF or GIF photo.")
+    return fmt
+
+
+def _header(image: pyvips.Image, fmt: str, path: Path) -> Header:
+    fields = set(image.get_fields())
+    orientation = int(image.get("orientation")) if "orientation" in fields else 1
+    frame = jpeg_frame(path) if fmt == "jpeg" else None
+    return Header(format=fmt, width=image.width, height=image.height, bands=image.bands,
+                  sample_format=str(image.format), interpretation=str(image.interpretation),
+                  orientation=orientation if 1 <= orientation <= 8 else 1,
+                  pages=max(1, int(image.get("n-pages")) if "n-pages" in fields else 1),
+                  progressive=bool(frame and frame.progressive),
+                  interlaced=fmt == "png" and png_interlaced(path),
+                  jpeg_samples=frame.samples_per_pixel() if frame and frame.sampling else float(image.bands))
+
+
+def open_checked(path: Path, limits: Limits | None = None) -> tuple[pyvips.Image, Header]:
+    """The lazily opened image and its header facts, after the magic-byte allow-list and the limits
+    (pixels, pages, decode budget, bands, sample format). InputRefused (a RenderError) otherwise."""
+    lock_down()
+    fmt = _sniffed(path)
+    try:
+        image = getattr(pyvips.Image, LOADERS[fmt])(str(path), access="sequential", fail_on="error")
+        header = _header(image, fmt, path)
     except pyvips.Error as exc:
-        raise RenderError(
-            f"The file {path.name!r} cannot be read as an image (send a JPEG, PNG, TIFF, WebP or HEIC/AVIF "
-            "photo)."
-        ) from exc
-    if loader == "heifload":
-        if not heif_decodable(path):
-            raise RenderError(HEIF_UNDECODABLE)
+        raise InputRefused("not-an-image", f"The file {path.name!r} {NOT_AN_IMAGE}") from exc
+    _limits.check_limits(header, limits)
+    return image, header
+
+
+def inspect(path: Path, *, limits: Limits | None = None) -> SourceInfo:
+    """Read the header; RenderError when the file is not an image we can print (see `open_checked`),
+    or when its JPEG/PNG data ends early."""
+    image, header = open_checked(path, limits)
+    check_complete(path, header.format)
+    fields = set(image.get_fields())
+    loader = LOADERS[header.format]
+    icc = bytes(image.get("icc-profile-data")) if "icc-profile-data" in fields else None
+    frames, orientation = header.pages, header.orientation
+    interpretation, bands, fmt = header.interpretation, header.bands, header.sample_format
+    if loader == "heifload" and not heif_decodable(path):
+        raise InputRefused("unsupported-format", HEIF_UNDECODABLE)
     if fmt in ("uchar", "char"):
         bits = 8
     elif fmt in ("ushort", "short"):
@@ -188,7 +237,8 @@ def load(info: SourceInfo, *, shrink: int = 1, random_access: bool = False) -> L
     if shrink > 1:
         options["shrink"] = shrink
     try:
-        stored = pyvips.Image.new_from_file(str(info.path), **options)
+        lock_down()
+        stored = getattr(pyvips.Image, info.loader)(str(info.path), **options)
         image = stored.autorot() if info.orientation != 1 else stored
     except pyvips.Error as exc:
         raise RenderError(

@@ -87,3 +87,15 @@ def report_key(brand: str, order_id: str, item_id: str, version: int) -> str:
 def overlay_key(brand: str, order_id: str, item_id: str, version: int) -> str:
     """`{brand}/overlays/{order}/{item}/r{version}.jpg` (preview with trim and safe-zone lines, for QA)."""
     return _render_key("overlays", "jpg", brand, order_id, item_id, version)
+
+
+def proof_prefix(brand: str, order_id: str, item_id: str, version: int) -> str:
+    """`{brand}/proofs/{order}/{item}/r{version}`: QA's tile pyramids (`s{n}.dzi`, `s{n}_files/{level}/
+    {col}_{row}.jpg`), source previews (`s{n}-source.jpg`) and their `manifest.json`."""
+    return (f"{_brand(brand)}/proofs/{_ident('order id', order_id)}/{_ident('item id', item_id)}"
+            f"/r{_version(version)}")
+
+
+def sheet_key(brand: str, sheet_id: str) -> str:
+    """`{brand}/sheets/{sheet}.pdf`: a press sheet run of gang-imposed cards (one PDF, all its sheets)."""
+    return f"{_brand(brand)}/sheets/{_ident('sheet id', sheet_id)}.pdf"

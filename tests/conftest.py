@@ -7,9 +7,15 @@ print files with (qpdf, poppler-utils, ghostscript, liblcms2-utils).
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -166,12 +172,16 @@ class RecordingQueue:
     def __init__(self) -> None:
         self.sent: list[str] = []
         self.slips: list[str] = []
+        self.sheets: list[str] = []
 
     def send(self, job_id: str) -> None:
         self.sent.append(job_id)
 
     def send_slip(self, order_id: str) -> None:
         self.slips.append(order_id)
+
+    def send_sheet(self, sheet_id: str) -> None:
+        self.sheets.append(sheet_id)
 
     def check(self) -> None:
         return None
@@ -268,3 +278,111 @@ def order_body(upload_id: str, *, external_id: str = "MP-2026-000123", product: 
             "items": [{"product": product, "quantity": 1, "image": image}]}
     body.update(overrides)
     return body
+
+
+# ---------------------------------------------------------------- real processes over HTTP
+
+class _NoCredentialsOnRedirect(urllib.request.HTTPRedirectHandler):
+    """Follow redirects as curl does: the API key never goes to another host (a presigned URL)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        new = super().redirect_request(req, fp, code, msg, headers, newurl)
+        if new is not None:
+            new.remove_header("Authorization")
+        return new
+
+
+OPENER = urllib.request.build_opener(_NoCredentialsOnRedirect)
+
+
+class Http:
+    """A tiny HTTP client (urllib): follows redirects, returns status, headers and body."""
+
+    def __init__(self, base: str, key: str) -> None:
+        self.base, self.key = base, key
+
+    def call(self, method: str, path: str, body: bytes | None = None, content_type: str | None = None,
+             headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+        request = urllib.request.Request(path if path.startswith("http") else self.base + path, data=body,
+                                         method=method)
+        request.add_header("Authorization", f"Bearer {self.key}")
+        if content_type:
+            request.add_header("Content-Type", content_type)
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
+        try:
+            with OPENER.open(request, timeout=30) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read()
+
+    def json(self, method: str, path: str, payload: dict | None = None, **kw) -> tuple[int, dict]:
+        body = json.dumps(payload).encode() if payload is not None else None
+        status, _, data = self.call(method, path, body, "application/json" if body else None, **kw)
+        return status, json.loads(data)
+
+
+def _wait_ready(base: str, processes: list[subprocess.Popen], logs: list[Path]) -> None:
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        for process, log in zip(processes, logs):
+            if process.poll() is not None:
+                pytest.fail(f"{log.name} exited early:\n{log.read_text()[-4000:]}")
+        try:
+            with urllib.request.urlopen(base + "/readyz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.3)
+    pytest.fail("the API did not become ready:\n" + "\n".join(log.read_text()[-3000:] for log in logs))
+
+
+def stack_env(request, tmp_path: Path, kind: str, **extra: str) -> dict[str, str]:
+    """The environment of real `printline` processes on one stack: full (PostgreSQL, RabbitMQ, Redis,
+    moto S3) or embedded (SQLite, local files, file transport), on a queue of its own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PRINTLINE_")}
+    port = free_port()
+    env.update(PRINTLINE_VAR_DIR=str(tmp_path / "var"), PRINTLINE_API_PORT=str(port),
+               PRINTLINE_LOG_LEVEL="INFO", PRINTLINE_QUEUE=f"test.render.{uuid.uuid4().hex[:8]}",
+               PRINTLINE_WEBHOOKS_ALLOW_PRIVATE="true")  # as a local demo: receivers on loopback
+    if kind == "full-stack":
+        env.update(
+            PRINTLINE_DATABASE_URL=request.getfixturevalue("migrated_postgres_url"),
+            PRINTLINE_BROKER_URL=request.getfixturevalue("amqp_url"),
+            PRINTLINE_REDIS_URL=request.getfixturevalue("redis_url"),
+            PRINTLINE_STORAGE_URL=f"s3://{request.getfixturevalue('s3_bucket')}/printline",
+            PRINTLINE_S3_ENDPOINT_URL=request.getfixturevalue("moto_endpoint"),
+        )
+    env.update(extra)
+    return env
+
+
+CLI = [sys.executable, "-m", "printline.cli"]
+
+
+@pytest.fixture(params=["full-stack", "embedded"])
+def stack(request, tmp_path: Path):
+    """`printline api` and `printline worker` (with its relay) as real processes on one stack, a migrated
+    database and an admin key: (Http client, log files, stack kind)."""
+    env = stack_env(request, tmp_path, request.param)
+    cli = CLI
+    subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
+    created = subprocess.run([*cli, "keys", "create", "--brand", "myposter", "--role", "admin"], env=env,
+                             check=True, capture_output=True, text=True)
+    key = created.stdout.strip().splitlines()[-1]
+    logs = [tmp_path / "api.log", tmp_path / "worker.log"]
+    processes = [subprocess.Popen([*cli, name], env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+                 for name, log in zip(("api", "worker"), logs)]
+    base = f"http://127.0.0.1:{env['PRINTLINE_API_PORT']}"
+    try:
+        _wait_ready(base, processes, logs)
+        yield Http(base, key), logs, request.param, env
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()

@@ -38,6 +38,8 @@ class ApiKey(Base):
     label: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
 
 
 class Upload(Base):
@@ -198,7 +200,7 @@ class Webhook(Base):
 class OutboxMessage(Base):
     """A side effect written in the transaction of the change it announces, sent by the relay after the
     commit: `render` (a job id for the render queue), `slip` (rebuild an order's packing slip, a worker's
-    task since the API never renders) or `webhook` (one event to one webhook). Rows are
+    task since the API never renders), `sheet` (impose a press sheet) or `webhook` (one event to one webhook). Rows are
     kept as the delivery log; `state` is pending until sent, then `sent`, or `failed` when retries end."""
 
     __tablename__ = "outbox"
@@ -208,6 +210,7 @@ class OutboxMessage(Base):
     brand: Mapped[str] = mapped_column(String(40))
     job_id: Mapped[str | None] = mapped_column(String(40))
     order_id: Mapped[str | None] = mapped_column(String(40))
+    sheet_id: Mapped[str | None] = mapped_column(String(40), doc="For `sheet` messages: the sheet to build.")
     event_id: Mapped[str | None] = mapped_column(ForeignKey("feed_events.id", ondelete="CASCADE"))
     webhook_id: Mapped[str | None] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"), index=True)
     state: Mapped[str] = mapped_column(String(10), default="pending")
@@ -230,3 +233,61 @@ class DeliveryAttempt(Base):
     status_code: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(String(200))
     duration_ms: Mapped[int] = mapped_column(Integer)
+
+
+class Sheet(Base):
+    """A press sheet run of card jobs (gang sheets): asked for by production, imposed by a worker, printed
+    as a whole. `state` follows `orders.states.SHEET_RULES`; the PDF is at `file_key` once `ready`."""
+
+    __tablename__ = "sheets"
+    __table_args__ = (Index("ix_sheets_brand_state", "brand", "state"),)
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("sht"))
+    brand: Mapped[str] = mapped_column(String(40))
+    printer: Mapped[str] = mapped_column(String(80))
+    product: Mapped[str | None] = mapped_column(String(80), doc="The product filter it was asked with, if any.")
+    state: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text, doc="Why it failed or was cancelled, for a person.")
+    reason_code: Mapped[str | None] = mapped_column(String(60))
+    cards: Mapped[int] = mapped_column(Integer, doc="Copies on it: the sum of its jobs' quantities.")
+    sheets: Mapped[int | None] = mapped_column(Integer, doc="Physical press sheets, once built.")
+    per_sheet: Mapped[dict[str, Any] | None] = mapped_column(JSON, doc="Card format -> cards per sheet.")
+    paper_use: Mapped[dict[str, Any] | None] = mapped_column(JSON, doc="Card format -> trim area / sheet area.")
+    file_key: Mapped[str | None] = mapped_column(String(300))
+    requested_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    printed_at: Mapped[datetime | None]
+    jobs: Mapped[list[SheetJob]] = relationship(back_populates="sheet", order_by="SheetJob.position",
+                                                cascade="all, delete-orphan")
+
+
+class SheetJob(Base):
+    """A job on a sheet, with the copies printed of it. `active` is True while the sheet is building or
+    ready and NULL after: the unique (job_id, active) pair lets a job sit on one active sheet at most
+    (NULLs never collide, on SQLite and PostgreSQL alike), beside any number of past ones."""
+
+    __tablename__ = "sheet_jobs"
+    __table_args__ = (UniqueConstraint("sheet_id", "job_id", name="uq_sheet_job"),
+                      UniqueConstraint("job_id", "active", name="uq_sheet_job_active"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sheet_id: Mapped[str] = mapped_column(ForeignKey("sheets.id", ondelete="CASCADE"), index=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    quantity: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool | None]
+    sheet: Mapped[Sheet] = relationship(back_populates="jobs")
+    job: Mapped[Job] = relationship()
+
+
+class SheetEvent(Base):
+    """A sheet's state change: when, who, why (the jobs' own changes are in `events`). Only added."""
+
+    __tablename__ = "sheet_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sheet_id: Mapped[str] = mapped_column(ForeignKey("sheets.id", ondelete="CASCADE"), index=True)
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]

@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 from orders.db.models import BrandCounter, FeedEvent, OutboxMessage, Webhook
 
 RENDER, SLIP, WEBHOOK = "render", "slip", "webhook"
-EVENT_TYPES = ("order.created", "order.cancelled", "item.cancelled", "job.state_changed")
+SHEET = "sheet"
+EVENT_TYPES = ("order.created", "order.cancelled", "item.cancelled", "job.state_changed",
+               "sheet.state_changed")
 TEST_EVENT = "webhook.test"
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 
@@ -68,6 +70,14 @@ def render_message(session: Session, brand: str, job_id: str, at: datetime, *,
 def slip_message(session: Session, brand: str, order_id: str, at: datetime) -> OutboxMessage:
     """Ask a worker to rebuild the order's packing slip (a line was cancelled)."""
     message = OutboxMessage(kind=SLIP, brand=brand, order_id=order_id, state=PENDING, attempts=0,
+                            available_at=at, created_at=at)
+    session.add(message)
+    return message
+
+
+def sheet_message(session: Session, brand: str, sheet_id: str, at: datetime) -> OutboxMessage:
+    """Ask a worker to impose a press sheet (production asked for it)."""
+    message = OutboxMessage(kind=SHEET, brand=brand, sheet_id=sheet_id, state=PENDING, attempts=0,
                             available_at=at, created_at=at)
     session.add(message)
     return message

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import io
 
+import pytest
+
 from tests import imagegen
 from tests.conftest import order_body
 
@@ -103,3 +105,70 @@ def test_iphone_heic_is_refused_with_advice(client, keys, tmp_path, services):
                            "unsupported-format")
     assert "Most Compatible" in body["detail"]
     assert not (services.settings.var_dir / "storage" / "myposter").exists()
+
+
+def _stored_filename(services, upload_id: str) -> str | None:
+    from orders.db.models import Upload
+
+    with services.sessions() as session:
+        return session.get(Upload, upload_id).filename
+
+
+@pytest.mark.parametrize(("raw", "stored"), [
+    ("..", None), ("/", None), ("../../etc/passwd", "passwd"), ("C:\\Users\\anna\\IMG_1.jpg", "IMG_1.jpg"),
+    ("a\x00b.jpg", "ab.jpg"), ("tab\there\x7f.jpg", "tabhere.jpg"), ("x" * 300 + ".jpg", "x" * 251 + ".jpg"),
+    ("Ümlaut Foto.jpg", "Ümlaut Foto.jpg"),
+], ids=["dotdot", "slash", "traversal", "windows", "nul", "controls", "long", "unicode"])
+def test_file_names_are_cleaned_never_a_500(client, keys, photo, services, raw, stored):
+    from api.uploads import _filename
+
+    assert _filename(raw) == stored
+    response = client.post("/v1/uploads", headers=keys["myposter", "shop"],
+                           data={"file": (io.BytesIO(photo.read_bytes()), raw)}, content_type="multipart/form-data")
+    assert response.status_code == 201, response.get_json()
+    assert services.storage.exists(f"myposter/uploads/{response.get_json()['sha256']}")
+
+
+@pytest.mark.parametrize("raw", ["..", "/", "x" * 300, "../../..", "a\x01b"], ids=["dotdot", "slash", "long",
+                                                                                    "traversal", "control"])
+def test_raw_upload_x_filename_is_cleaned(client, keys, photo, services, raw):
+    response = client.post("/v1/uploads", data=photo.read_bytes(),
+                           headers={**keys["myposter", "shop"], "Content-Type": "image/jpeg", "X-Filename": raw})
+    assert response.status_code == 201, response.get_json()
+    name = _stored_filename(services, response.get_json()["id"])
+    assert name is None or (len(name) <= 255 and "/" not in name and name not in ("..", "."))
+
+
+def test_a_failed_insert_leaves_no_stored_object(client, keys, photo, services, monkeypatch):
+    import api.uploads
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(api.uploads, "_record", broken)
+    response = _upload(client, keys["myposter", "shop"], photo.read_bytes())
+    assert response.status_code == 500
+    key = f"myposter/uploads/{hashlib.sha256(photo.read_bytes()).hexdigest()}"
+    assert not services.storage.exists(key)
+
+
+def test_decode_budget_is_a_422_with_advice(client, keys, tmp_path, services):
+    services.settings = services.settings.model_copy(update={"max_decode_bytes": 100_000})
+    big = imagegen.photo_jpeg(tmp_path / "big.jpg", 300, 200)
+    body = _assert_problem(_upload(client, keys["myposter", "shop"], big.read_bytes()), 422, "decode-too-large")
+    assert "MB" in body["detail"] and "limit" in body["detail"]
+
+
+def test_motion_photo_is_accepted_and_cut_jpeg_with_eoi_is_not(client, keys, photo):
+    headers = keys["myposter", "shop"]
+    data = photo.read_bytes()
+    motion = data + b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x01" * 4000
+    assert _upload(client, headers, motion).status_code == 201
+    _assert_problem(_upload(client, headers, data[: len(data) // 2] + b"\xff\xd9"), 422, "truncated")
+
+
+def test_svg_never_reaches_a_loader(client, keys):
+    svg = b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg>&x;</svg>'
+    body = _assert_problem(_upload(client, keys["myposter", "shop"], svg, "image/svg+xml"), 422,
+                           "unsupported-format")
+    assert "SVG" in body["detail"]

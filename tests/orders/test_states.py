@@ -46,3 +46,19 @@ def test_every_state_has_a_rule():
 ])
 def test_order_status_is_derived_from_items(states, status):
     assert order_status(states) is status
+
+
+def test_the_architecture_drawing_is_the_table():
+    """docs/ARCHITECTURE.md draws the transition table; the drawing and RULES must not drift apart."""
+    import re
+    from pathlib import Path
+
+    from orders.states import RULES
+
+    doc = (Path(__file__).parents[2] / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## Job states and the lifecycle"):]
+    doc = section[section.index("```mermaid"):section.index("```", section.index("```mermaid") + 3)]
+    drawn = {(a, b, action) for a, b, action in
+             re.findall(r"^\s+(\w+) --> (\w+): (\w+)", doc, flags=re.MULTILINE) if a != "[*]"}
+    table = {(source.value, rule.target.value, rule.action) for rule in RULES for source in rule.sources}
+    assert drawn == table

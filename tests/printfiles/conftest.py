@@ -51,6 +51,8 @@ def build(catalogue, meta, photo, tmp_path):
         sources=None,
         out=None,
         product_changes=None,
+        cancel=None,
+        on_progress=None,
         **fields,
     ):
         product = low_ppi(catalogue.get(product_id), ppi)
@@ -59,6 +61,8 @@ def build(catalogue, meta, photo, tmp_path):
         fields.setdefault("image", {"upload_id": "u1"})
         spec = ItemSpec(product=product_id, **fields)
         out_dir = out or tmp_path / f"build-{next(counter)}"
-        return build_item(spec, product, sources or {"u1": photo}, out_dir, meta_ or meta, printer=printer)
+        controls = {k: v for k, v in (("cancel", cancel), ("on_progress", on_progress)) if v is not None}
+        return build_item(spec, product, sources or {"u1": photo}, out_dir, meta_ or meta, printer=printer,
+                          **controls)
 
     return _build

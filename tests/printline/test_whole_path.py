@@ -7,117 +7,17 @@ local files and the file-based Celery transport under var/. Same test, same asse
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
-import uuid
-from pathlib import Path
 
 import pikepdf
 import pytest
 
 from tests import imagegen
-from tests.conftest import free_port, order_body
+from tests.conftest import order_body
 
 pytestmark = pytest.mark.integration
 PT_PER_MM = 72 / 25.4
 DONE = {"approved", "qa_pending", "failed", "rendered"}
-
-
-class _NoCredentialsOnRedirect(urllib.request.HTTPRedirectHandler):
-    """Follow redirects as curl does: the API key never goes to another host (a presigned URL)."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        new = super().redirect_request(req, fp, code, msg, headers, newurl)
-        if new is not None:
-            new.remove_header("Authorization")
-        return new
-
-
-OPENER = urllib.request.build_opener(_NoCredentialsOnRedirect)
-
-
-class Http:
-    """A tiny HTTP client (urllib): follows redirects, returns status, headers and body."""
-
-    def __init__(self, base: str, key: str) -> None:
-        self.base, self.key = base, key
-
-    def call(self, method: str, path: str, body: bytes | None = None, content_type: str | None = None,
-             headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
-        request = urllib.request.Request(path if path.startswith("http") else self.base + path, data=body,
-                                         method=method)
-        request.add_header("Authorization", f"Bearer {self.key}")
-        if content_type:
-            request.add_header("Content-Type", content_type)
-        for name, value in (headers or {}).items():
-            request.add_header(name, value)
-        try:
-            with OPENER.open(request, timeout=30) as response:
-                return response.status, dict(response.headers), response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, dict(error.headers), error.read()
-
-    def json(self, method: str, path: str, payload: dict | None = None, **kw) -> tuple[int, dict]:
-        body = json.dumps(payload).encode() if payload is not None else None
-        status, _, data = self.call(method, path, body, "application/json" if body else None, **kw)
-        return status, json.loads(data)
-
-
-def _wait_ready(base: str, processes: list[subprocess.Popen], logs: list[Path]) -> None:
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        for process, log in zip(processes, logs):
-            if process.poll() is not None:
-                pytest.fail(f"{log.name} exited early:\n{log.read_text()[-4000:]}")
-        try:
-            with urllib.request.urlopen(base + "/readyz", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.3)
-    pytest.fail("the API did not become ready:\n" + "\n".join(log.read_text()[-3000:] for log in logs))
-
-
-@pytest.fixture(params=["full-stack", "embedded"])
-def stack(request, tmp_path: Path):
-    """Environment for the two processes, migrated database and an admin key."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PRINTLINE_")}
-    port = free_port()
-    env.update(PRINTLINE_VAR_DIR=str(tmp_path / "var"), PRINTLINE_API_PORT=str(port),
-               PRINTLINE_LOG_LEVEL="INFO", PRINTLINE_QUEUE=f"test.render.{uuid.uuid4().hex[:8]}")
-    if request.param == "full-stack":
-        env.update(
-            PRINTLINE_DATABASE_URL=request.getfixturevalue("migrated_postgres_url"),
-            PRINTLINE_BROKER_URL=request.getfixturevalue("amqp_url"),
-            PRINTLINE_REDIS_URL=request.getfixturevalue("redis_url"),
-            PRINTLINE_STORAGE_URL=f"s3://{request.getfixturevalue('s3_bucket')}/printline",
-            PRINTLINE_S3_ENDPOINT_URL=request.getfixturevalue("moto_endpoint"),
-        )
-    cli = [sys.executable, "-m", "printline.cli"]
-    subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
-    created = subprocess.run([*cli, "keys", "create", "--brand", "myposter", "--role", "admin"], env=env,
-                             check=True, capture_output=True, text=True)
-    key = created.stdout.strip().splitlines()[-1]
-    logs = [tmp_path / "api.log", tmp_path / "worker.log"]
-    processes = [subprocess.Popen([*cli, name], env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-                 for name, log in zip(("api", "worker"), logs)]
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(base, processes, logs)
-        yield Http(base, key), logs, request.param
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 def _mm(value: float) -> float:
@@ -125,7 +25,7 @@ def _mm(value: float) -> float:
 
 
 def test_upload_order_render_download(stack, tmp_path):
-    http, logs, kind = stack
+    http, logs, kind, _ = stack
     photo = imagegen.photo_jpeg(tmp_path / "camera.jpg", 3000, 4000, orientation=1)  # 12 MP
     status, _, body = http.call("POST", "/v1/uploads", photo.read_bytes(), "image/jpeg")
     assert status == 201, body
@@ -184,7 +84,7 @@ def test_upload_order_render_download(stack, tmp_path):
 
 
 def test_bad_upload_leaves_the_service_serving(stack, tmp_path):
-    http, _, _ = stack
+    http, _, _, _ = stack
     status, headers, body = http.call("POST", "/v1/uploads", b"\x89PNG\r\n\x1a\n broken", "image/png")
     assert status == 422 and headers["Content-Type"] == "application/problem+json"
     assert json.loads(body)["detail"]

@@ -33,7 +33,7 @@ class FakeReport:
 def fake_build(verdict: Verdict = Verdict.ok):
     calls: list[tuple] = []
 
-    def build(spec, product, sources, out_dir: Path, meta, printer=None) -> BuildResult:
+    def build(spec, product, sources, out_dir: Path, meta, printer=None, **_control) -> BuildResult:
         calls.append((spec, product.id, {k: Path(v).read_bytes() for k, v in sources.items()}, meta))
         out_dir.mkdir(parents=True, exist_ok=True)
         for name, data in (("printfile.pdf", b"%PDF-1.6\n" + meta.job_id.encode()),
@@ -134,3 +134,42 @@ def test_packing_slip_is_built_after_a_render(client, keys, services, job_id, to
     pdf.write_bytes(response.data)
     text = subprocess.run([tool("pdftotext"), str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "MP-2026-000123" in text and "MwSt" in text  # the order is German: German texts
+
+
+def test_a_cancel_reaches_a_running_render(client, keys, services, job_id):
+    """The shop cancels while the render runs: the worker's watch sets the cancel token the render checks
+    (between steps and through libvips' kill flag), the render stops, nothing is recorded."""
+    import threading
+
+    from render.control import RenderCancelled
+
+    started, seen = threading.Event(), {}
+
+    def build(spec, product, sources, out_dir, meta, printer=None, cancel=None, on_progress=None):
+        on_progress(10, "encode")
+        started.set()
+        seen["stopped"] = cancel.wait(10)
+        raise RenderCancelled("stopped")
+
+    def cancel_soon():
+        started.wait(10)
+        job = _job(services, job_id)
+        order_id = client.get(f"/v1/jobs/{job_id}", headers=keys["myposter", "shop"]).get_json()["order_id"]
+        client.post(f"/v1/orders/{order_id}/items/{job.item_id}/cancel", json={}, headers=keys["myposter", "shop"])
+
+    thread = threading.Thread(target=cancel_soon)
+    thread.start()
+    assert run_render_job(job_id, services, build) is Outcome.abandoned
+    thread.join()
+    job = _job(services, job_id)
+    assert seen["stopped"] and job.state == JobState.cancelled and job.printfile_key is None
+
+
+def test_progress_reaches_the_api_while_rendering(client, keys, services, job_id):
+    def build(spec, product, sources, out_dir, meta, printer=None, cancel=None, on_progress=None):
+        on_progress(42, "encode")
+        seen = client.get(f"/v1/jobs/{job_id}", headers=keys["myposter", "shop"]).get_json()
+        assert (seen["state"], seen["progress"], seen["progress_percent"]) == ("rendering", "encode", 42)
+        return fake_build()(spec, product, sources, out_dir, meta, printer=printer)
+
+    assert run_render_job(job_id, services, build) is Outcome.done
