@@ -11,15 +11,26 @@ from apiflask.exceptions import HTTPError
 from flask import g, request
 from werkzeug.exceptions import HTTPException
 
-from api import contract, events, health, jobs, orders, pages, products, quotes, uploads, webhooks
-from api import production, proof
-from api import sheets
-from api.context import EXTENSION, METRICS
+from api import (
+    contract,
+    events,
+    health,
+    jobs,
+    orders,
+    pages,
+    production,
+    products,
+    proof,
+    quotes,
+    sheets,
+    uploads,
+    webhooks,
+)
+from api.context import EXTENSION, METRICS, ApiServices
 from api.metrics import ApiMetrics
 from api.problems import Problem, from_problem, invalid_request, problem_response
 from orders.lifecycle import ActionRefused, NotFound
 from orders.states import IllegalTransition
-from printline.services import Services
 
 log = structlog.get_logger("printline.api")
 
@@ -28,7 +39,7 @@ CODES = {400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-fo
          429: "rate-limited"}
 
 
-def create_app(services: Services) -> APIFlask:
+def create_app(services: ApiServices) -> APIFlask:
     """An API app bound to `services` (settings, DB, storage, queue...), nothing global."""
     app = APIFlask("printline", title="Printline API", version="1", docs_path="/docs", spec_path="/openapi.json")
     app.config.update(

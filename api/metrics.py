@@ -1,4 +1,6 @@
-"""Prometheus metrics of one API process: HTTP requests and latency, plus jobs by state from the DB."""
+"""Prometheus metrics of one API process: HTTP requests and latency, plus jobs by brand and state from
+the DB. `/metrics` is anonymous, so the per-brand job counts (business data: how many orders a brand
+has) sit in a registry of their own, served only to a scraper that sends `PRINTLINE_METRICS_TOKEN`."""
 
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ class ApiMetrics:
     """The registry `/metrics` serves and the HTTP metrics recorded into it."""
 
     registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+    business: CollectorRegistry = field(default_factory=CollectorRegistry)  # behind the metrics token
 
     def __post_init__(self) -> None:
         self.requests = Counter("printline_http_requests_total", "HTTP requests", ["method", "endpoint", "status"],
@@ -41,7 +44,7 @@ class ApiMetrics:
                                  registry=self.registry)
 
     def watch_jobs(self, sessions) -> None:
-        self.registry.register(JobStateCollector(sessions))
+        self.business.register(JobStateCollector(sessions))
 
     def instrument(self, app: Flask) -> None:
         """Count every request by endpoint and status, and time it."""

@@ -20,7 +20,7 @@ from orders.db.models import Event, Order, OrderItem, Upload
 from orders.errors import OrderRejected
 from orders.lifecycle import Actor
 from orders.pricing import Quote
-from orders.spec import ItemSpec, OrderSpec, SlotImage
+from vocab.spec import ItemSpec, OrderSpec, SlotImage
 from orders.validation import FieldError, check_items
 
 bp = APIBlueprint("orders", __name__, tag="Orders")

@@ -12,7 +12,7 @@ from api.context import caller, services
 from api.orders import unprocessable
 from orders.errors import OrderRejected
 from orders.pricing import Quote
-from orders.spec import Address, Customer, CustomerType, ItemSpec, OrderSpec
+from vocab.spec import Address, Customer, CustomerType, ItemSpec, OrderSpec
 from orders.validation import FieldError
 
 bp = APIBlueprint("quotes", __name__, tag="Quotes")

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from orders.spec import ImageRef
+from vocab.spec import ImageRef
 
 
 class UploadOut(BaseModel):

@@ -23,7 +23,7 @@ from storage.disposition import clean_filename
 from storage.keys import upload_key
 
 if TYPE_CHECKING:
-    from printline.services import Services
+    from api.context import ApiServices as Services
 
 bp = APIBlueprint("uploads", __name__, tag="Uploads")
 CHUNK = 1024 * 1024

@@ -31,7 +31,7 @@ from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Tabl
 
 from orders.locales import babel_locale, messages
 from orders.pricing import Quote, QuoteLine
-from orders.spec import Address, Customer, OrderSpec
+from vocab.spec import Address, Customer, OrderSpec
 from orders.vat import display_vat_id
 from profiles.catalogue import Catalogue
 

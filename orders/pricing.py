@@ -35,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 from orders import money
 from orders.errors import OrderRejected
 from orders.locales import text
-from orders.spec import CustomerType, ItemSpec, OrderSpec
+from vocab.spec import CustomerType, ItemSpec, OrderSpec
 from orders.vat import Scheme, VatDecision, decide
 from profiles.catalogue import Catalogue
 from profiles.markets import Market, Markets

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from orders.spec import ItemSpec
+from vocab.spec import ItemSpec
 from profiles.catalogue import Catalogue
 from render.plan import FieldError, plan_item
 

@@ -22,14 +22,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from orders.spec import ItemSpec
+from vocab.spec import ItemSpec
 from printfiles.layout import MM_PER_INCH, PageFrame, page_frames
 from profiles.catalogue import Product
 from profiles.printers import Printer, load_printers
 from render import pipeline
 from render.control import CancelToken, Control, ProgressCallback, RenderCancelled
 from render.errors import RenderError
-from render.findings import verdict
+from vocab.findings import verdict
 from render.plan import FieldError, ItemPlan, SlotPlan, SourceHeader, plan_item
 from render.source import SourceInfo, inspect
 
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from printfiles.preview import PreviewGeometry, PreviewPiece
     from printfiles.report import ItemReport, SlotReport
     from printfiles.text import TextBlock
-    from render.findings import Finding
+    from vocab.findings import Finding
 
 PRODUCER = "Printline (reportlab + pikepdf/qpdf)"
 OUTPUTS = ("printfile.pdf", "preview.jpg", "overlay.jpg", "report.json")
@@ -229,7 +229,9 @@ def _place(
             placements.append(Placement(raster=raster, box=box))
             placed.known_ink[result.image_sha256] = result.metrics.max_ink_percent
             page_pieces.append(PreviewPiece(preview=Path(result.preview_path), box=box))
-            placed.findings.extend(result.findings)
+            # in a multi-slot item a finding must say which photo it is about
+            where = {"page": frame.page.name, "slot": slot.id}
+            placed.findings.extend(f.model_copy(update=where) for f in result.findings)
             placed.slots.append(_slot_report(frame, job, result, box))
         page = PagePlan(frame=frame, placements=placements, texts=texts[frame.index], slug=slugs[frame.index])
         placed.plans.append(page)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from printfiles.layout import Box
 from printfiles.preflight import PreflightReport
-from render.findings import Finding, Verdict
+from vocab.findings import Finding, Verdict
 
 
 class _Model(BaseModel):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
 
-from orders.spec import Align, TextField
+from vocab.spec import Align, TextField
 from printfiles import fonts
 from printfiles.colour import hex_to_cmyk
 from printfiles.layout import PT_PER_MM

@@ -15,7 +15,7 @@ from printline.settings import Settings
 
 
 def _crop(value: str):
-    from orders.spec import Crop
+    from vocab.spec import Crop
 
     try:
         x, y, w, h = (float(part) for part in value.split(","))
@@ -37,71 +37,10 @@ def _created_at(value: str) -> datetime:
 
 
 def cmd_render(args: argparse.Namespace, settings: Settings) -> int:
-    import pyvips
+    """One item into DIR, or several photos / spec files each into DIR/NAME (printline.render_cmd)."""
+    from printline.render_cmd import cmd_render as render
 
-    from orders.spec import ImageRef, ItemSpec
-    from orders.validation import check_items
-    from printfiles.build import PrintMeta, build_item
-    from profiles.catalogue import load_catalogue
-    from render.errors import RenderError
-    from render.limits import Limits, configure
-    from render.probe import ProbeError, probe_image
-
-    configure(Limits(max_pixels=settings.max_pixels, max_decode_bytes=settings.max_decode_bytes,
-                     max_pages=settings.max_pages))
-    catalogue = load_catalogue(settings.catalogue_dir)
-    sources: dict[str, Path] = dict(args.source or [])
-    if args.spec:
-        spec = ItemSpec.model_validate_json(args.spec.read_text(encoding="utf-8"))
-        for upload_id in spec.upload_ids():  # upload ids in a spec file may be paths next to it
-            sources.setdefault(upload_id, args.spec.parent / upload_id)
-    else:
-        if not (args.product and args.image):
-            print("printline render: give --product and --image, or --spec ITEM.json", file=sys.stderr)
-            return 2
-        ref = ImageRef(upload_id="image", crop=args.crop, mode=args.mode, background=args.background)
-        spec = ItemSpec(product=args.product, image=ref, orientation=args.orientation, wrap=args.wrap,
-                        wrap_colour=args.wrap_colour)
-        sources["image"] = args.image
-    if args.product and args.product != spec.product:
-        spec = spec.model_copy(update={"product": args.product})
-    if spec.product not in catalogue.products:
-        print(f"printline render: unknown product {spec.product!r}; see `printline products`", file=sys.stderr)
-        return 2
-    try:
-        product = catalogue.get(spec.product).with_options(spec.options)
-    except ValueError as exc:
-        print(f"printline render: {exc}", file=sys.stderr)
-        return 2
-    uploads = {}
-    for upload_id, path in sources.items():
-        try:
-            info = probe_image(path)
-        except (ProbeError, OSError) as exc:
-            print(f"printline render: {path}: {exc}", file=sys.stderr)
-            return 1
-        uploads[upload_id] = (info.upright_width, info.upright_height)
-    errors = check_items([spec], product.brand, catalogue, uploads)
-    if errors:
-        for error in errors:
-            print(f"printline render: {error.field.replace('items[0].', '')}: {error.message}", file=sys.stderr)
-        return 1
-    meta = PrintMeta(brand=product.brand, order_ref=args.order_ref, item_ref=args.item_ref,
-                     job_id=args.job_id, version=args.version, created_at=args.created_at or datetime.now(UTC),
-                     quantity=args.quantity)
-    try:
-        result = build_item(spec, product, sources, args.out, meta, printer=catalogue.printer(product.printer))
-    except RenderError as exc:
-        print(f"printline render: {exc}", file=sys.stderr)
-        return 1
-    except (pyvips.Error, OSError) as exc:  # libvips or the disk gave up: a reason, not a traceback
-        lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
-        print(f"printline render: the image could not be rendered ({lines[-1] if lines else type(exc).__name__})",
-              file=sys.stderr)
-        return 1
-    print(json.dumps({"printfile": str(result.printfile), "preview": str(result.preview),
-                      "report": str(result.report_path), "verdict": result.report.verdict.value}))
-    return 0
+    return render(args, settings)
 
 
 def cmd_preflight(args: argparse.Namespace, settings: Settings) -> int:
@@ -246,12 +185,15 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     leaves it out, for a deployment that runs `printline relay` on its own)."""
     import subprocess
 
+    from queues.celery_app import declare_dead_letter
+    from printline.services import build_services
     from queues.tasks import worker_app
 
     relay = None
     if settings.relay:
         relay = subprocess.Popen([sys.executable, "-m", "printline.cli", "relay", "--parent", str(os.getpid())])
-    app = worker_app(settings)
+    app = worker_app(settings, build_services)
+    declare_dead_letter(app, settings)  # poison messages need somewhere to go before the first delivery
     argv = ["worker", f"--loglevel={settings.log_level}", f"--concurrency={settings.worker_concurrency}",
             f"--queues={settings.queue}", "--without-gossip", "--without-mingle", "--hostname=printline@%h"]
     try:
@@ -311,22 +253,25 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from orders.spec import CropMode
+    from vocab.spec import CropMode
     from profiles.catalogue import BleedStrategy, Orientation
 
     parser = argparse.ArgumentParser(prog="printline", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    render = sub.add_parser("render", help="render an item to DIR/printfile.pdf, preview.jpg and report.json")
+    render = sub.add_parser("render", help="render an item to DIR/printfile.pdf, preview.jpg and report.json "
+                            "(several --image/--spec: each to DIR/NAME/)")
     render.add_argument("--product", help="product id (see `printline products`)")
-    render.add_argument("--image", type=Path, help="the photo for the main slot")
+    render.add_argument("--image", type=Path, action="append",
+                        help="the photo for the main slot; repeat for a batch (each into DIR/NAME/)")
     render.add_argument("--crop", type=_crop, help="X,Y,W,H in fractions of the upright image")
     render.add_argument("--mode", type=CropMode, choices=list(CropMode), default=CropMode.fill)
     render.add_argument("--background", default="#FFFFFF", help="colour around a `fit` image")
     render.add_argument("--orientation", type=Orientation, choices=list(Orientation))
     render.add_argument("--wrap", type=BleedStrategy, choices=list(BleedStrategy), help="canvas wrap")
     render.add_argument("--wrap-colour", help="#RRGGBB for --wrap colour")
-    render.add_argument("--spec", type=Path, help="an item as the API's JSON; upload ids may be file paths")
+    render.add_argument("--spec", type=Path, action="append",
+                        help="an item as the API's JSON (upload ids may be file paths); repeat for a batch")
     render.add_argument("--source", type=_source, action="append", help="UPLOAD_ID=PATH for --spec items")
     render.add_argument("--out", type=Path, required=True)
     render.add_argument("--order-ref", default="local")

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
 from orders.db.session import make_engine, make_sessionmaker
 from orders.lifecycle import Lifecycle, Policy
-from orders.spec import OrderSpec
+from vocab.spec import OrderSpec
 from printline.clock import Clock, SystemClock
 from printline.settings import Settings
 from profiles.catalogue import Catalogue, load_catalogue
@@ -40,6 +40,8 @@ class Services:
     lifecycle: Lifecycle
     relay: Relay
     clock: Clock = field(default_factory=SystemClock)
+    redis_breaker: Any = None  # printline.degrade.Breaker of the Redis parts (None without Redis)
+    redis_client: Any = None
     quote: Callable[[OrderSpec, str], Any] | None = None  # (order, brand) -> Quote; raises OrderRejected
 
 
@@ -72,7 +74,8 @@ def make_quoter(settings: Settings, catalogue: Catalogue, clock: Clock) -> Calla
 def relay_options(settings: Settings) -> RelayOptions:
     return RelayOptions(allow_private=settings.webhooks_allow_private, timeout=settings.webhook_timeout_seconds,
                         max_age=timedelta(hours=settings.webhook_retry_hours),
-                        stale_after=timedelta(seconds=settings.task_time_limit + 60),
+                        stale_after=timedelta(seconds=max(settings.stale_claim_seconds,
+                                                          3 * settings.heartbeat_seconds)),
                         lease=timedelta(seconds=settings.webhook_lease_seconds))
 
 
@@ -81,7 +84,9 @@ def build_lifecycle(settings: Settings, sessions: sessionmaker[Session], queue: 
     """The actions and the relay that sends what they write; new render messages go out right after
     each commit (the relay's fast path), the rest on the relay's next pass."""
     lifecycle = Lifecycle(sessions, clock, Policy(auto_approve=settings.auto_approve,
-                                                  max_attempts=settings.max_attempts))
+                                                  max_attempts=settings.max_attempts,
+                                                  outage_retries=settings.outage_retries,
+                                                  backoff_cap=settings.retry_backoff_cap_seconds))
     relay = Relay(sessions, queue, lifecycle, clock, relay_options(settings))
     lifecycle.after_commit = relay.publish_now
     return lifecycle, relay
@@ -120,7 +125,21 @@ def build_services(settings: Settings, *, queue: JobQueue | None = None) -> Serv
         queue=queue,
         lifecycle=lifecycle,
         relay=relay,
-        progress=RedisProgress(client) if client else FileProgress(settings.var_dir / "progress"),
-        rate_limiter=(RedisRateLimiter(client, settings.rate_limit_per_minute) if client
-                      else MemoryRateLimiter(settings.rate_limit_per_minute)),
+        redis_client=client,
+        **_courtesy_parts(settings, client),
     )
+
+
+def _courtesy_parts(settings: Settings, client) -> dict[str, Any]:
+    """Progress and rate limits: Redis behind one breaker when there is a Redis (degrading to skipped
+    progress and in-process limits while it is away, see printline.degrade), files/in-process otherwise."""
+    from printline.degrade import Breaker, FallbackRateLimiter, SafeProgress
+
+    if client is None:
+        return {"progress": SafeProgress(FileProgress(settings.var_dir / "progress")),
+                "rate_limiter": MemoryRateLimiter(settings.rate_limit_per_minute)}
+    breaker = Breaker("redis")
+    return {"progress": SafeProgress(RedisProgress(client), breaker),
+            "rate_limiter": FallbackRateLimiter(RedisRateLimiter(client, settings.rate_limit_per_minute),
+                                                settings.rate_limit_per_minute, breaker),
+            "redis_breaker": breaker}

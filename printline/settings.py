@@ -45,6 +45,16 @@ class Settings(BaseSettings):
     task_time_limit: int = Field(900, description="Hard limit of one render task, seconds.")
     auto_approve: bool = Field(True, description="Approve jobs whose preflight verdict is ok without QA.")
     max_attempts: int = Field(3, description="Render attempts before a job fails for good.")
+    delivery_limit: int = Field(6, description="RabbitMQ deliveries of one render message before it is "
+                                "dead-lettered to <queue>.dead (above max_attempts: the job fails first).")
+    heartbeat_seconds: float = Field(30.0, description="How often a rendering worker touches its job's "
+                                     "updated_at, so the relay can tell a live claim from a dead one.")
+    stale_claim_seconds: float = Field(150.0, description="A `rendering` job without a heartbeat for this "
+                                       "long is taken back by the relay (several heartbeats).")
+    outage_retries: int = Field(12, description="Retries of a render that hit a storage or database fault; "
+                                "not counted as attempts (backoff 2 s doubling to the cap: ~8 min).")
+    retry_backoff_cap_seconds: float = Field(60.0, description="Longest pause between outage retries.")
+    metrics_token: str = Field("", description="Bearer token that unlocks per-brand job counts on /metrics.")
     webhooks_allow_private: bool = Field(False, description="Deliver webhooks to loopback and private "
                                          "addresses (tests and local demos only).")
     webhook_timeout_seconds: float = Field(10.0, description="No answer within this is a failed attempt.")

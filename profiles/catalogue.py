@@ -15,6 +15,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from vocab.options import BleedStrategy, Intent, Orientation  # noqa: F401 - the catalogue names them
 from profiles.base import DATA_DIR, CatalogueError
 from profiles.icc import OUTPUT_PROFILES, OutputProfile, output_profile
 from profiles.printers import Printer, load_printers
@@ -24,24 +25,6 @@ class Kind(StrEnum):
     poster = "poster"
     canvas = "canvas"
     card = "card"
-
-
-class Orientation(StrEnum):
-    portrait = "portrait"
-    landscape = "landscape"
-
-
-class Intent(StrEnum):
-    perceptual = "perceptual"
-    relative = "relative"
-    saturation = "saturation"
-    absolute = "absolute"
-
-
-class BleedStrategy(StrEnum):
-    image = "image"  # the image beyond the crop, extended edge where there is none
-    mirror = "mirror"  # mirrored edges
-    colour = "colour"  # a solid colour
 
 
 class _Strict(BaseModel):
@@ -94,7 +77,11 @@ class Preflight(_Strict):
     warn_upscale: float = Field(2.0, ge=1)
     fail_upscale: float = Field(4.0, ge=1)
     warn_crop_loss: float = Field(0.5, ge=0, le=1, description="Share of the source cut away.")
-    warn_out_of_gamut: float = Field(0.05, ge=0, le=1, description="Share of pixels outside the gamut.")
+    warn_out_of_gamut: float | None = Field(
+        None, ge=0, le=1,
+        description="Share of pixels still outside the gamut after black point compensation; default the "
+        "output condition's (render.preflight.OUT_OF_GAMUT_WARN).",
+    )
     warn_ink: float | None = Field(None, description="Total ink %, default the profile's limit.")
 
     @model_validator(mode="after")

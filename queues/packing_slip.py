@@ -15,8 +15,8 @@ from sqlalchemy.orm import selectinload
 from orders.db.models import Order, OrderItem
 from orders.packing_slip import build_packing_slip, slip_data
 from orders.pricing import Quote, without_lines
-from orders.spec import OrderSpec
-from printline.services import Services
+from vocab.spec import OrderSpec
+from queues.ports import WorkerServices as Services
 
 
 def refresh_packing_slip(services: Services, order_id: str) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 from pathlib import Path
 from typing import Protocol
@@ -64,7 +65,7 @@ class FileProgress:
     def report(self, job_id: str, stage: str, percent: int | None = None) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self._path(job_id)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")  # two copies in one process
         tmp.write_text(_encode(stage, percent))
         os.replace(tmp, path)
 

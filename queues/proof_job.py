@@ -15,7 +15,7 @@ import structlog
 
 from orders.lifecycle import Claim
 from printfiles.build import BuildResult
-from printline.services import Services
+from queues.ports import WorkerServices as Services
 from render.proof_tiles import make_proof
 from storage.keys import proof_prefix
 

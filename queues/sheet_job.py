@@ -20,7 +20,7 @@ import structlog
 from orders.lifecycle import SheetBuilt, SheetClaim
 from orders.reasons import ReasonCode
 from printfiles.impose import CardOrder, ImposeError, ImposeResult, MixedOutputError, impose_cards
-from printline.services import Services
+from queues.ports import WorkerServices as Services
 from storage.keys import sheet_key
 
 log = structlog.get_logger("printline.worker")

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from orders.db.models import Job, OutboxMessage
 from orders.db.outbox import PENDING, RENDER
 from orders.states import JobState
-from printline.services import Services
+from queues.ports import WorkerServices as Services
 
 
 def requeue_stale(services: Services, *, older_than_seconds: int) -> int:

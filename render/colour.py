@@ -109,11 +109,25 @@ def out_of_gamut_share(
     how the source is read into Lab (for matrix-shaper RGB, almost every photo, all intents agree);
     the check itself is colorimetric. Meant for a reduced copy of the slot (~400 px: ~5 ms).
     """
+    return out_of_gamut_shares(image, colour_in, output, intent=intent, visible=False)[0]
+
+
+def out_of_gamut_shares(
+    image: pyvips.Image, colour_in: ColourIn, output: OutputProfile, *, intent: Intent = Intent.relative,
+    visible: bool = True,
+) -> tuple[float, float]:
+    """LittleCMS's share and the share still out of gamut after black point compensation
+    (`gamut.shares`: colours only darker than the press's black are printed as its black, not lost).
+    With visible=False the second is LittleCMS's share too (and costs nothing)."""
     if colour_in.passthrough:
-        return 0.0
+        return 0.0, 0.0
     embedded = _profile_bytes(image) if colour_in.embedded else None
     try:
-        return gamut.share(image, embedded or colour_in.fallback, output, intent)
+        source = embedded or colour_in.fallback
+        if visible:
+            return gamut.shares(image, source, output, intent)
+        raw = gamut.share(image, source, output, intent)
+        return raw, raw
     except gamut.GamutError as exc:
         if embedded is None:
             raise RenderError(
@@ -121,7 +135,8 @@ def out_of_gamut_share(
                 "image); save the photo again as sRGB and upload it."
             ) from exc
         # libvips falls back to the input profile when the embedded one does not fit: so do we
-        return out_of_gamut_share(image, ColourIn(colour_in.fallback, embedded=False), output, intent=intent)
+        fallback = ColourIn(colour_in.fallback, embedded=False)
+        return out_of_gamut_shares(image, fallback, output, intent=intent, visible=visible)
 
 
 def max_ink_percent(cmyk: pyvips.Image) -> float:

@@ -46,9 +46,11 @@ _FLAG_GAMUTCHECK = 0x1000
 _FLAG_BPC = 0x2000
 _FLAG_SOFTPROOFING = 0x4000
 _INTENTS = {Intent.perceptual: 0, Intent.relative: 1, Intent.saturation: 2, Intent.absolute: 3}
-_PT_GRAY, _PT_RGB, _PT_CMYK, _PT_LAB = 3, 4, 6, 10
+_PT_GRAY, _PT_RGB, _PT_CMYK, _PT_XYZ, _PT_LAB = 3, 4, 6, 9, 10
 _SIG_SPACE = {0x47524159: (_PT_GRAY, 1), 0x52474220: (_PT_RGB, 3), 0x434D594B: (_PT_CMYK, 4)}
 _LAB16 = (_PT_LAB << 16) | (3 << 3) | 2  # TYPE_Lab_16
+_XYZ_DBL = (1 << 22) | (_PT_XYZ << 16) | (3 << 3)  # TYPE_XYZ_DBL: 0..1, D50 Y = 1 (16-bit XYZ loses the darks)
+_D50 = np.array([0.9642, 1.0, 0.8249])
 _ALARM = (0, 0xFFFF, 0xFFFF)  # L* 0, a* b* +127.996: the proof of no printable colour
 _CACHE_SIZE = 16
 
@@ -98,6 +100,13 @@ def _lcms() -> tuple[ctypes.CDLL, int]:
     lib.cmsCreateProofingTransformTHR.argtypes = [vp, vp, u32, vp, u32, vp, u32, u32, u32]
     lib.cmsDoTransform.argtypes = [vp, vp, vp, u32]
     lib.cmsDeleteTransform.argtypes = [vp]
+    lib.cmsCreateXYZProfileTHR.restype = vp
+    lib.cmsCreateXYZProfileTHR.argtypes = [vp]
+    lib.cmsCreateTransformTHR.restype = vp
+    lib.cmsCreateTransformTHR.argtypes = [vp, vp, u32, vp, u32, u32, u32]
+    point = ctypes.POINTER(ctypes.c_double * 3)
+    lib.cmsDetectBlackPoint.argtypes = [point, vp, u32, u32]
+    lib.cmsDetectDestinationBlackPoint.argtypes = [point, vp, u32, u32]
     context = lib.cmsCreateContext(None, None)
     if not context:
         raise GamutError("LittleCMS could not make a context")
@@ -141,31 +150,93 @@ class _Check:
                 if handle:
                     lib.cmsCloseProfile(handle)
 
-    def marked(self, pixels: bytes, count: int) -> int:
-        """How many of `count` packed pixels LittleCMS marks out of gamut."""
+    def alarms(self, pixels: bytes, count: int) -> np.ndarray:
+        """Which of `count` packed pixels LittleCMS marks out of gamut (a bool per pixel)."""
         src = np.frombuffer(pixels, dtype=np.uint8)
         out = np.empty((count, 3), dtype=np.uint16)
         self._lib.cmsDoTransform(self._xform, src.ctypes.data, out.ctypes.data, count)
-        alarm = (out[:, 0] == _ALARM[0]) & (out[:, 1] == _ALARM[1]) & (out[:, 2] == _ALARM[2])
-        return int(np.count_nonzero(alarm))
+        return (out[:, 0] == _ALARM[0]) & (out[:, 1] == _ALARM[1]) & (out[:, 2] == _ALARM[2])
+
+    def marked(self, pixels: bytes, count: int) -> int:
+        """How many of `count` packed pixels LittleCMS marks out of gamut."""
+        return int(np.count_nonzero(self.alarms(pixels, count)))
 
     def __del__(self) -> None:
         if self._xform:
             self._lib.cmsDeleteTransform(self._xform)
 
 
-_checks: OrderedDict[tuple, _Check] = OrderedDict()
+class _Lift:
+    """Black point compensation as LittleCMS applies it in the press transform (relative
+    colorimetric, cmscnvrt.c): input pixels → XYZ, scaled so the input's black point lands on the
+    press's (XYZ' = a·XYZ + b, white kept), → the input's own 16-bit pixels. The colours the print
+    aims at, in the input's space: for sRGB on FOGRA39 linear RGB is lifted by the press black's Y
+    (~0.011), on FOGRA47 by ~0.052; a mixture of a colour and a grey, so it stays in the input's gamut.
+    """
+
+    def __init__(self, source: bytes, output: bytes, channels: int, depth: int) -> None:
+        lib, ctx = _lcms()
+        self._lib = lib
+        self._there = self._back = None
+        src, press = (lib.cmsOpenProfileFromMemTHR(ctx, data, len(data)) for data in (source, output))
+        xyz = lib.cmsCreateXYZProfileTHR(ctx)
+        try:
+            if not (src and press and xyz):
+                raise GamutError("a colour profile cannot be read")
+            space = _SIG_SPACE.get(lib.cmsGetColorSpace(src))
+            if space is None or space[1] != channels:
+                raise GamutError(f"the input profile is not one for {channels}-channel pixels")
+            black_in, black_out = (ctypes.c_double * 3)(), (ctypes.c_double * 3)()
+            lib.cmsDetectBlackPoint(ctypes.byref(black_in), src, 1, 0)
+            lib.cmsDetectDestinationBlackPoint(ctypes.byref(black_out), press, 1, 0)
+            bi, bo = np.array(black_in[:]), np.array(black_out[:])
+            self.scale = (bo - _D50) / (bi - _D50)
+            self.offset = -_D50 * (bo - bi) / (bi - _D50)
+            relative = _INTENTS[Intent.relative]
+            self._there = lib.cmsCreateTransformTHR(
+                ctx, src, _format(space[0], channels, depth), xyz, _XYZ_DBL, relative, _FLAG_NOCACHE
+            )
+            self._back = lib.cmsCreateTransformTHR(
+                ctx, xyz, _XYZ_DBL, src, _format(space[0], channels, 2), relative, _FLAG_NOCACHE
+            )
+            if not (self._there and self._back):
+                raise GamutError("LittleCMS cannot build black point compensation for these profiles")
+            self.channels = channels
+        finally:
+            for handle in (src, press, xyz):
+                if handle:
+                    lib.cmsCloseProfile(handle)
+
+    def lifted(self, pixels: bytes, count: int) -> bytes:
+        """The `count` packed pixels as the print aims at them: 16-bit pixels of the input's space."""
+        src = np.frombuffer(pixels, dtype=np.uint8)
+        xyz = np.empty((count, 3), dtype=np.float64)
+        self._lib.cmsDoTransform(self._there, src.ctypes.data, xyz.ctypes.data, count)
+        xyz = np.ascontiguousarray(xyz * self.scale + self.offset)
+        out = np.empty((count, self.channels), dtype=np.uint16)
+        self._lib.cmsDoTransform(self._back, xyz.ctypes.data, out.ctypes.data, count)
+        return out.tobytes()
+
+    def __del__(self) -> None:
+        for handle in (self._there, self._back):
+            if handle:
+                self._lib.cmsDeleteTransform(handle)
+
+
+_checks: OrderedDict[tuple, _Check | _Lift] = OrderedDict()
 _lock = threading.Lock()
 
 
-def _check(source: bytes, output: OutputProfile, intent: Intent, channels: int, depth: int) -> _Check:
-    """The cached transform for these profiles and pixels (making one costs ~0.26 s)."""
+def _check(source: bytes, output: OutputProfile, intent: Intent | None, channels: int, depth: int):
+    """The cached transform for these profiles and pixels (making one costs ~0.26 s); intent None:
+    the black point compensation `_Lift` instead of a check."""
     key = (hashlib.sha256(source).digest(), str(output.path), intent, channels, depth)
     with _lock:
         if key in _checks:
             _checks.move_to_end(key)
             return _checks[key]
-    check = _Check(source, _profile_data(str(output.path)), intent, channels, depth)
+    press = _profile_data(str(output.path))
+    check = _Lift(source, press, channels, depth) if intent is None else _Check(source, press, intent, channels, depth)
     with _lock:
         _checks[key] = check
         while len(_checks) > _CACHE_SIZE:
@@ -181,6 +252,16 @@ def _profile_data(name: str) -> bytes:
     return Path(name).read_bytes()
 
 
+def _pixels(image: pyvips.Image) -> tuple[pyvips.Image, int]:
+    """The colour bands as packed 8- or 16-bit pixels, and their channel count."""
+    channels = 4 if image.interpretation == "cmyk" else (3 if image.bands >= 3 else 1)
+    pixels = image if image.bands == channels else image.extract_band(0, n=channels)
+    if pixels.format not in ("uchar", "ushort"):  # libvips' float RGB/CMYK/grey is on the 8-bit scale
+        wide = image.interpretation in ("rgb16", "grey16")
+        pixels = pixels.cast("ushort" if wide else "uchar")
+    return pixels, channels
+
+
 def share(image: pyvips.Image, source_profile: bytes | str, output: OutputProfile, intent: Intent) -> float:
     """Share (0-1) of the image's pixels that LittleCMS's gamut check marks for `output`.
 
@@ -189,14 +270,36 @@ def share(image: pyvips.Image, source_profile: bytes | str, output: OutputProfil
     ignored; float pixels are read on libvips' scale for their interpretation.
     """
     data = source_profile if isinstance(source_profile, bytes) else _profile_data(source_profile)
-    channels = 4 if image.interpretation == "cmyk" else (3 if image.bands >= 3 else 1)
-    pixels = image if image.bands == channels else image.extract_band(0, n=channels)
-    if pixels.format not in ("uchar", "ushort"):  # libvips' float RGB/CMYK/grey is on the 8-bit scale
-        wide = image.interpretation in ("rgb16", "grey16")
-        pixels = pixels.cast("ushort" if wide else "uchar")
+    pixels, channels = _pixels(image)
     depth = 1 if pixels.format == "uchar" else 2
     count = pixels.width * pixels.height
     if count == 0:
         return 0.0
     check = _check(data, output, intent, channels, depth)
     return check.marked(pixels.write_to_memory(), count) / count
+
+
+def shares(
+    image: pyvips.Image, source_profile: bytes | str, output: OutputProfile, intent: Intent
+) -> tuple[float, float]:
+    """LittleCMS's share (as `share`) and the share of pixels it still marks once black point
+    compensation has moved them where the press transform puts them (relative colorimetric; for
+    the other intents both are LittleCMS's share): out of gamut and not only darker than the
+    press's black, which BPC prints as the press's deepest tone. Only the marked pixels are lifted
+    and checked again (BPC moves a colour towards grey, into the gamut, never out of it)."""
+    data = source_profile if isinstance(source_profile, bytes) else _profile_data(source_profile)
+    pixels, channels = _pixels(image)
+    depth = 1 if pixels.format == "uchar" else 2
+    count = pixels.width * pixels.height
+    if count == 0:
+        return 0.0, 0.0
+    packed = pixels.write_to_memory()
+    alarms = _check(data, output, intent, channels, depth).alarms(packed, count)
+    marked = int(np.count_nonzero(alarms))
+    if intent is not Intent.relative or marked == 0:
+        return marked / count, marked / count
+    dtype = np.uint8 if depth == 1 else np.uint16
+    chosen = np.frombuffer(packed, dtype=dtype).reshape(count, channels)[alarms].tobytes()
+    lifted = _check(data, output, None, channels, depth).lifted(chosen, marked)
+    visible = _check(data, output, intent, channels, 2).marked(lifted, marked)
+    return marked / count, visible / count

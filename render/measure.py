@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyvips
 
-from orders.spec import CropMode
+from vocab.spec import CropMode
 from render import colour, resample, steps
 from render.control import Control
 from render.geometry import CropBox, scale_factors, shrink_on_load
@@ -42,7 +42,8 @@ class Preview:
 @dataclass(frozen=True)
 class Measured:
     preview: Preview
-    gamut: float  # out-of-gamut share of the visible crop
+    gamut: float  # out-of-gamut share of the visible crop, as LittleCMS's gamut check judges it
+    gamut_visible: float | None = None  # of it, still out of gamut after black point compensation
 
 
 def preview_size(request: RenderRequest) -> tuple[tuple[int, int], float]:
@@ -119,9 +120,10 @@ def preview(
 
 def gamut_share(
     info: SourceInfo, request: RenderRequest, box: CropBox, decoded: Loaded | None = None
-) -> float:
+) -> tuple[float, float]:
     """Out-of-gamut share on the visible crop (the whole image for `fit`) at ~GAMUT_LONG_EDGE px,
-    from `decoded` (the preview's copy of the source in memory) when it has at least that resolution."""
+    from `decoded` (the preview's copy of the source in memory) when it has at least that resolution:
+    LittleCMS's share and the share still out of gamut after black point compensation."""
     uw, uh = info.upright
     if request.mode is CropMode.fit and request.crop is None:
         box = CropBox(0.0, 0.0, float(uw), float(uh))
@@ -134,7 +136,7 @@ def gamut_share(
         loaded.image, lbox.x, lbox.y, out_w / lbox.width, out_h / lbox.height, out_w, out_h
     )
     prepared, colour_in = colour.prepare(small.copy_memory(), info.icc is not None, request.profile)
-    return colour.out_of_gamut_share(prepared, colour_in, request.profile)
+    return colour.out_of_gamut_shares(prepared, colour_in, request.profile)
 
 
 def _small_copy(state: SlotState, factor: int) -> Loaded | None:
@@ -166,4 +168,5 @@ def measure(state: SlotState, control: Control) -> Measured:
 
     shown = preview(fresh, request, state.out_dir, state.name)
     control.check("gamut")
-    return Measured(preview=shown, gamut=gamut_share(info, request, state.box, small))
+    raw, visible = gamut_share(info, request, state.box, small)
+    return Measured(preview=shown, gamut=raw, gamut_visible=visible)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyvips
 
-from orders.spec import CropMode
+from vocab.spec import CropMode
 from render import measure, report, steps
 from render.control import CancelToken, Control, ProgressCallback, RenderCancelled
 from render.errors import RenderError

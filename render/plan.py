@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from orders.spec import Crop, CropMode, ImageRef, ItemSpec, TextField
+from vocab.spec import Crop, CropMode, ImageRef, ItemSpec, TextField
 from profiles.catalogue import BleedStrategy, ImageSlot, Intent, Kind, Orientation, Page, Product, TextArea
 from render.geometry import (
     ASPECT_TOLERANCE,

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from profiles.catalogue import BleedStrategy, Intent
 from render import preflight, resample
-from render.findings import Finding, Verdict, verdict
+from vocab.findings import Finding, Verdict, verdict
 from render.geometry import effective_ppi, scale_factors
 from render.jpeg import jpeg_is_adobe_inverted
 from render.measure import Measured
@@ -43,7 +43,9 @@ class RenderMetrics(_Json):
     interpolator: str  # 'lanczos3' (reduce) or the upscaling interpolator
     sharpen_sigma: float | None
     sharpen_amount: float | None
-    out_of_gamut_share: float  # measured on a ~400 px copy of the visible crop
+    out_of_gamut_share: float  # LittleCMS's gamut check (as tificc -g) on a ~400 px copy of the visible crop
+    # of that, still out of gamut after black point compensation (shadows below the press black are not)
+    out_of_gamut_visible_share: float | None = None
     max_ink_percent: float  # measured on the print file read back at preview scale (block means)
     colour_note: str | None
 
@@ -108,6 +110,7 @@ def metrics(state: SlotState, measured: Measured) -> RenderMetrics:
         sharpen_sigma=round(sharp.sigma, 3) if sharp else None,
         sharpen_amount=sharp.amount if sharp else None,
         out_of_gamut_share=round(measured.gamut, 6),
+        out_of_gamut_visible_share=None if measured.gamut_visible is None else round(measured.gamut_visible, 6),
         max_ink_percent=round(measured.preview.max_ink, 2),
         colour_note=state.colour_in.note,
     )
@@ -119,37 +122,15 @@ def findings(m: RenderMetrics, request: RenderRequest, info: SourceInfo) -> list
         preflight.ppi_finding(m.effective_ppi, rules),
         preflight.upscale_finding(m.scale_factor, rules),
         preflight.crop_loss_finding(m.crop_loss, rules),
-        preflight.gamut_finding(m.out_of_gamut_share, rules, request.profile.id),
+        preflight.gamut_finding(m.out_of_gamut_share, rules, request.profile.id, m.out_of_gamut_visible_share),
         preflight.ink_finding(m.max_ink_percent, rules.warn_ink or request.profile.total_ink_limit),
     ]
     if info.frames > 1:
-        found.append(
-            preflight.info(
-                "first-frame-used",
-                info.frames,
-                f"The file has {info.frames} frames/pages; the first one is printed.",
-                f"Die Datei hat {info.frames} Bilder/Seiten; gedruckt wird das erste.",
-            )
-        )
+        found.append(preflight.info("first-frame-used", info.frames))
     if info.has_alpha:
-        found.append(
-            preflight.info(
-                "alpha-flattened",
-                None,
-                "Transparent areas are printed white.",
-                "Transparente Bereiche werden weiß gedruckt.",
-            )
-        )
+        found.append(preflight.info("alpha-flattened", None))
     if info.icc is None:
-        assumed = "sRGB" if info.colour_space != "cmyk" else request.profile.id
-        found.append(
-            preflight.info(
-                "profile-assumed",
-                assumed,
-                f"The photo has no colour profile; its colours were read as {assumed}.",
-                f"Das Foto hat kein Farbprofil; seine Farben wurden als {assumed} gelesen.",
-            )
-        )
+        found.append(preflight.info("profile-assumed", "sRGB" if info.colour_space != "cmyk" else request.profile.id))
     return [f for f in found if f is not None]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from orders.spec import Crop, CropMode, ImageRef
+from vocab.spec import Crop, CropMode, ImageRef
 from profiles.catalogue import BleedStrategy, Intent, Preflight, Product
 from profiles.icc import OutputProfile
 from render.geometry import CropBox, SlotGeometry, bleed_strategy

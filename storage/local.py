@@ -15,7 +15,6 @@ import json
 import os
 import shutil
 import tempfile
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -211,13 +210,15 @@ class LocalStorage:
             raise StorageError(f"cannot delete {key!r} under {self.root}: {exc}") from exc
 
     def check(self) -> None:
-        probe = self.root / f".health-{uuid.uuid4().hex}"
+        """The folder exists and this process may write into it: a stat and an access check, no write
+        (a readiness probe every few seconds must not churn the disk)."""
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            probe.write_bytes(b"ok")
-            probe.unlink()
+            writable = self.root.is_dir() and os.access(self.root, os.W_OK | os.X_OK)
         except OSError as exc:
             raise StorageError(f"local storage folder {self.root} is not writable: {exc}") from exc
+        if not writable:
+            raise StorageError(f"local storage folder {self.root} is not writable")
 
 
 def _sha256_of(path: Path) -> str:

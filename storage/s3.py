@@ -15,7 +15,6 @@ import io
 import math
 import os
 import tempfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -32,7 +31,7 @@ MIN_PART_SIZE = 5 * MIB  # S3's (and moto's) smallest part but the last
 MAX_PARTS = 10_000
 DEFAULT_MULTIPART_THRESHOLD = 16 * MIB
 CHUNK = MIB
-HEALTH_PREFIX = "_health"
+HEALTH_PREFIX = "_health"  # kept for old deployments' lifecycle rules; check() no longer writes
 _MISSING = {"404", "NoSuchKey", "NotFound"}
 _PRECONDITION = {"PreconditionFailed", "412"}
 _CONCURRENT = {"ConditionalRequestConflict", "409"}
@@ -266,16 +265,14 @@ class S3Storage:
             raise self._error("delete", key, exc) from exc
 
     def check(self) -> None:
-        """The bucket answers and takes a tiny write (then the write is removed)."""
-        health_key = "/".join(filter(None, [self.prefix, HEALTH_PREFIX, uuid.uuid4().hex]))
+        """The bucket answers a head and a one-key list under our prefix: reads only (a readiness probe
+        every few seconds must not put objects; the list also proves the credentials may read)."""
         try:
             self.client.head_bucket(Bucket=self.bucket)
-            data = b"ok"
-            self.client.put_object(Bucket=self.bucket, Key=health_key, Body=data, ChecksumAlgorithm="SHA256",
-                                   ChecksumSHA256=b64_sha256(hashlib.sha256(data).digest()))
-            self.client.delete_object(Bucket=self.bucket, Key=health_key)
+            self.client.list_objects_v2(Bucket=self.bucket, Prefix=f"{self.prefix}/" if self.prefix else "",
+                                        MaxKeys=1)
         except (ClientError, BotoCoreError) as exc:
-            raise StorageError(f"S3 bucket {self.bucket!r} is not reachable or not writable: {exc}") from exc
+            raise StorageError(f"S3 bucket {self.bucket!r} is not reachable or not readable: {exc}") from exc
 
     def _error(self, action: str, key: str, exc: Exception) -> StorageError:
         return StorageError(f"S3 could not {action} {key!r} in bucket {self.bucket!r}: {exc}")

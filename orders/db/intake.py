@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from orders.db.models import Order, OrderItem
-from orders.spec import OrderSpec
+from vocab.spec import OrderSpec
 
 
 class IntakeConflict(Exception):

@@ -18,7 +18,6 @@ import pikepdf
 
 from printfiles.preflight.checks import (
     box_findings,
-    finding,
     image_findings,
     intent_findings,
     pdfx_findings,
@@ -44,7 +43,8 @@ from printfiles.preflight.reading import (
     placed_images,
 )
 from profiles.catalogue import Preflight, Product
-from render.findings import Finding, Severity, verdict
+from vocab.findings import Finding, Severity, verdict
+from vocab.texts import finding
 
 __all__ = [
     "BoxInfo",
@@ -59,9 +59,9 @@ __all__ = [
 
 
 def _broken(
-    path: Path, size: int | None, code: str, en: str, de: str, encrypted: bool = False
+    path: Path, size: int | None, code: str, variant: str = "text", encrypted: bool = False, **values: str
 ) -> PreflightReport:
-    findings = [finding(code, Severity.fail, en, de)]
+    findings = [finding(code, Severity.fail, variant, **values)]
     return PreflightReport(
         file=str(path),
         size_bytes=size,
@@ -92,43 +92,18 @@ def preflight_pdf(path: Path, product: Product | None = None, *,
     try:
         size = path.stat().st_size
     except OSError as exc:
-        return _broken(
-            path,
-            None,
-            "pdf-missing",
-            f"Cannot read the file: {exc.strerror}.",
-            f"Datei nicht lesbar: {exc.strerror}.",
-        )
+        return _broken(path, None, "pdf-missing", reason=exc.strerror)
     try:
         pdf = pikepdf.open(path)
     except pikepdf.PasswordError:
-        return _broken(
-            path,
-            size,
-            "pdf-encrypted",
-            "The PDF is password-protected; send it without a password.",
-            "Das PDF ist passwortgeschützt; bitte ohne Passwort senden.",
-            encrypted=True,
-        )
+        return _broken(path, size, "pdf-encrypted", "password", encrypted=True)
     except Exception as exc:  # noqa: BLE001 - any parser failure is a verdict, not a crash
-        return _broken(
-            path,
-            size,
-            "pdf-unreadable",
-            f"Not a readable PDF ({type(exc).__name__}); export it again.",
-            f"Kein lesbares PDF ({type(exc).__name__}); bitte neu exportieren.",
-        )
+        return _broken(path, size, "pdf-unreadable", error=type(exc).__name__)
     with pdf:
         try:
             return _inspect(path, size, pdf, product, known_ink)
         except Exception as exc:  # noqa: BLE001 - damaged objects deep inside: still a verdict
-            return _broken(
-                path,
-                size,
-                "pdf-damaged",
-                f"The PDF is damaged ({type(exc).__name__}: {exc}); export it again.",
-                f"Das PDF ist beschädigt ({type(exc).__name__}); bitte neu exportieren.",
-            )
+            return _broken(path, size, "pdf-damaged", "error", error=type(exc).__name__, detail=str(exc))
 
 
 def _inspect(path: Path, size: int, pdf: pikepdf.Pdf, product: Product | None,
@@ -136,14 +111,7 @@ def _inspect(path: Path, size: int, pdf: pikepdf.Pdf, product: Product | None,
     findings: list[Finding] = []
     thresholds: Preflight = product.preflight if product is not None else Preflight()
     if pdf.is_encrypted:
-        findings.append(
-            finding(
-                "pdf-encrypted",
-                Severity.fail,
-                "The PDF is encrypted; presses need it unencrypted.",
-                "Das PDF ist verschlüsselt; Druckereien brauchen es unverschlüsselt.",
-            )
-        )
+        findings.append(finding("pdf-encrypted", Severity.fail))
     pages: list[PageInfo] = []
     images: list[ImageInfo] = []
     vector_colours: set[str] = set()
@@ -153,14 +121,7 @@ def _inspect(path: Path, size: int, pdf: pikepdf.Pdf, product: Product | None,
             pikepdf.Dictionary(MediaBox=inherited(page, "/MediaBox")), "/MediaBox"
         )
         if media is None:
-            findings.append(
-                finding(
-                    "box-missing",
-                    Severity.fail,
-                    f"Page {index + 1} has no MediaBox.",
-                    f"Seite {index + 1} hat keine MediaBox.",
-                )
-            )
+            findings.append(finding("box-missing", Severity.fail, "media", page=index + 1))
             continue
         info = PageInfo(
             index=index,
@@ -179,42 +140,18 @@ def _inspect(path: Path, size: int, pdf: pikepdf.Pdf, product: Product | None,
             images.append(image_info(path, pdf, index, name, image, ctm, inline, known_ink))
     if expected is not None and len(pdf.pages) != len(expected):
         findings.append(
-            finding(
-                "page-count",
-                Severity.fail,
-                f"{len(pdf.pages)} pages; {product.id} needs {len(expected)}.",
-                f"{len(pdf.pages)} Seiten; {product.id} braucht {len(expected)}.",
-                measured=len(pdf.pages),
-                threshold=len(expected),
-            )
+            finding("page-count", Severity.fail, measured=len(pdf.pages), threshold=len(expected), product=product.id)
         )
     findings.extend(image_findings(images, thresholds))
     rgb = sorted(c for c in vector_colours if "RGB" in c)
     if rgb:
         findings.append(
-            finding(
-                "vector-rgb",
-                Severity.warn,
-                f"Text or graphics are painted in {', '.join(rgb)}; "
-                "the RIP will convert them, so blacks may print in four colours.",
-                f"Text oder Grafik in {', '.join(rgb)}; der RIP wandelt sie um, Schwarz kann "
-                "vierfarbig drucken.",
-                measured=", ".join(rgb),
-                threshold="DeviceCMYK",
-            )
+            finding("vector-rgb", Severity.warn, measured=", ".join(rgb), threshold="DeviceCMYK")
         )
     fonts = font_infos(pdf)
     for font in fonts:
         if not font.embedded:
-            findings.append(
-                finding(
-                    "font-not-embedded",
-                    Severity.fail,
-                    f"Font {font.name} is not embedded; embed all fonts.",
-                    f"Schrift {font.name} ist nicht eingebettet; bitte alle Schriften einbetten.",
-                    measured=font.name,
-                )
-            )
+            findings.append(finding("font-not-embedded", Severity.fail, measured=font.name))
     intents = output_intents(pdf, product)
     findings.extend(intent_findings(intents, product))
     pdfx = pdfx_info(pdf)
@@ -228,14 +165,7 @@ def _inspect(path: Path, size: int, pdf: pikepdf.Pdf, product: Product | None,
     limit = thresholds.warn_ink or (product.profile.total_ink_limit if product is not None else 300.0)
     if judged is not None and judged > limit + 1.0:  # +1 %: 8-bit rounding of four channels
         findings.append(
-            finding(
-                "ink-coverage",
-                Severity.warn,
-                f"Total ink reaches {judged:.0f} %, above {limit:.0f} %.",
-                f"Farbauftrag erreicht {judged:.0f} %, über {limit:.0f} %.",
-                measured=judged,
-                threshold=limit,
-            )
+            finding("ink-coverage", Severity.warn, "pdf", measured=judged, threshold=limit)
         )
     return PreflightReport(
         file=str(path),

@@ -1,5 +1,5 @@
 """Findings of the PDF preflight, in the render report's format (code, severity, value, threshold,
-message in English and German)."""
+message in six languages from vocab/locales/*.toml)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,13 @@ from pathlib import Path
 
 from printfiles.preflight.models import BoxInfo, ImageInfo, OutputIntentInfo, PageInfo, PdfxInfo
 from profiles.catalogue import Preflight, Product
-from render.findings import Finding, Message, Severity
+from vocab.findings import Finding, Severity
+from vocab.texts import finding
 
 BOX_TOLERANCE_MM = 0.01
 
 
 SIZE_TOLERANCE_MM = 0.05
-
-
-def finding(code: str, severity: Severity, en: str, de: str, measured=None, threshold=None) -> Finding:
-    return Finding(
-        code=code, severity=severity, measured=measured, threshold=threshold, message=Message(en=en, de=de)
-    )
 
 
 def contains(outer: BoxInfo, inner: BoxInfo, tol: float = BOX_TOLERANCE_MM) -> bool:
@@ -37,22 +32,10 @@ def warning_findings(path: Path, warnings: list[str]) -> list[Finding]:
     first = warnings[0].replace(f"{path}: ", "")
     if any("damaged" in w or "reconstruct" in w for w in warnings):
         return [
-            finding(
-                "pdf-damaged",
-                Severity.fail,
-                f"The PDF is damaged and had to be repaired ({first}); export it again.",
-                f"Das PDF ist beschädigt und musste repariert werden ({first}); bitte neu exportieren.",
-                measured=len(warnings),
-            )
+            finding("pdf-damaged", Severity.fail, "repaired", measured=len(warnings), first=first)
         ]
     return [
-        finding(
-            "pdf-warnings",
-            Severity.warn,
-            f"The PDF has {len(warnings)} structural problem(s), e.g. {first}.",
-            f"Das PDF hat {len(warnings)} Strukturfehler, z. B. {first}.",
-            measured=len(warnings),
-        )
+        finding("pdf-warnings", Severity.warn, measured=len(warnings), first=first)
     ]
 
 
@@ -62,24 +45,14 @@ def box_findings(info: PageInfo, expected_page, product: Product | None) -> list
     if info.trim is None or info.bleed is None:
         missing = [k for k, v in (("TrimBox", info.trim), ("BleedBox", info.bleed)) if v is None]
         findings.append(
-            finding(
-                "box-missing",
-                Severity.warn,
-                f"Page {n} has no {' or '.join(missing)}.",
-                f"Seite {n} hat keine {' oder '.join(missing)}.",
-                measured=",".join(missing),
-            )
+            finding("box-missing", Severity.warn, "both" if len(missing) > 1 else "one",
+                    measured=",".join(missing), page=n)
         )
     trim = info.trim or info.crop or info.media
     bleed = info.bleed or info.crop or info.media
     if not (contains(info.media, bleed) and contains(bleed, trim)):
         findings.append(
-            finding(
-                "box-nesting",
-                Severity.fail,
-                f"Page {n}: boxes must nest MediaBox ⊇ BleedBox ⊇ TrimBox.",
-                f"Seite {n}: Boxen müssen MediaBox ⊇ BleedBox ⊇ TrimBox verschachtelt sein.",
-            )
+            finding("box-nesting", Severity.fail, page=n)
         )
     if expected_page is not None and product is not None:
         want = {
@@ -94,12 +67,10 @@ def box_findings(info: PageInfo, expected_page, product: Product | None) -> list
                 finding(
                     "page-size",
                     Severity.fail,
-                    f"Page {n} trims to {got[0]:.2f} x {got[1]:.2f} mm; {product.id} needs "
-                    f"{expected_page.width_mm:g} x {expected_page.height_mm:g} mm.",
-                    f"Seite {n} hat Endformat {got[0]:.2f} x {got[1]:.2f} mm; {product.id} braucht "
-                    f"{expected_page.width_mm:g} x {expected_page.height_mm:g} mm.",
                     measured=f"{got[0]:.2f}x{got[1]:.2f}",
                     threshold=f"{expected_page.width_mm:g}x{expected_page.height_mm:g}",
+                    page=n, width=got[0], height=got[1], product=product.id,
+                    want_width=expected_page.width_mm, want_height=expected_page.height_mm,
                 )
             )
         if info.bleed is not None and product.bleed_mm > 0:
@@ -111,14 +82,8 @@ def box_findings(info: PageInfo, expected_page, product: Product | None) -> list
             )
             if have + BOX_TOLERANCE_MM < product.bleed_mm:
                 findings.append(
-                    finding(
-                        "bleed-short",
-                        Severity.fail,
-                        f"Page {n} has {have:.2f} mm bleed; needs {product.bleed_mm:g} mm.",
-                        f"Seite {n} hat {have:.2f} mm Beschnitt; nötig sind {product.bleed_mm:g} mm.",
-                        measured=round(have, 3),
-                        threshold=product.bleed_mm,
-                    )
+                    finding("bleed-short", Severity.fail, measured=round(have, 3), threshold=product.bleed_mm,
+                            page=n, value=have)
                 )
     return findings
 
@@ -126,53 +91,28 @@ def box_findings(info: PageInfo, expected_page, product: Product | None) -> list
 def image_findings(images: list[ImageInfo], thresholds: Preflight) -> list[Finding]:
     findings = []
     for im in images:
-        where = f"page {im.page + 1}, image {im.name}"
-        wo = f"Seite {im.page + 1}, Bild {im.name}"
+        where = {"page": im.page + 1, "image": im.name}
         ppi = min(im.ppi_x, im.ppi_y)
         if im.width_px > 1 and im.height_px > 1 and ppi > 0:
             if ppi < thresholds.fail_ppi:
                 findings.append(
-                    finding(
-                        "image-ppi",
-                        Severity.fail,
-                        f"{where}: {ppi:.0f} ppi, below {thresholds.fail_ppi:g}.",
-                        f"{wo}: {ppi:.0f} ppi, unter {thresholds.fail_ppi:g}.",
-                        measured=round(ppi, 1),
-                        threshold=thresholds.fail_ppi,
-                    )
+                    finding("image-ppi", Severity.fail, "fail", measured=round(ppi, 1),
+                            threshold=thresholds.fail_ppi, value=ppi, **where)
                 )
             elif ppi < thresholds.warn_ppi:
                 findings.append(
-                    finding(
-                        "image-ppi",
-                        Severity.warn,
-                        f"{where}: {ppi:.0f} ppi, below {thresholds.warn_ppi:g}.",
-                        f"{wo}: {ppi:.0f} ppi, unter {thresholds.warn_ppi:g}.",
-                        measured=round(ppi, 1),
-                        threshold=thresholds.warn_ppi,
-                    )
+                    finding("image-ppi", Severity.warn, "warn", measured=round(ppi, 1),
+                            threshold=thresholds.warn_ppi, value=ppi, **where)
                 )
         if im.colour_space in ("DeviceRGB", "Indexed(DeviceRGB)", "CalRGB"):
             findings.append(
-                finding(
-                    "image-rgb",
-                    Severity.fail,
-                    f"{where} is {im.colour_space} without a profile; convert it to CMYK for this press.",
-                    f"{wo} ist {im.colour_space} ohne Profil; bitte nach CMYK wandeln.",
-                    measured=im.colour_space,
-                    threshold="DeviceCMYK",
-                )
+                finding("image-rgb", Severity.fail, "fail", measured=im.colour_space, threshold="DeviceCMYK",
+                        **where)
             )
         elif "RGB" in im.colour_space:
             findings.append(
-                finding(
-                    "image-rgb",
-                    Severity.warn,
-                    f"{where} is {im.colour_space}; the RIP will convert it.",
-                    f"{wo} ist {im.colour_space}; der RIP wandelt es um.",
-                    measured=im.colour_space,
-                    threshold="DeviceCMYK",
-                )
+                finding("image-rgb", Severity.warn, "warn", measured=im.colour_space, threshold="DeviceCMYK",
+                        **where)
             )
     return findings
 
@@ -181,35 +121,17 @@ def intent_findings(intents: list[OutputIntentInfo], product: Product | None) ->
     pdfx = [i for i in intents if i.subtype == "GTS_PDFX"]
     if not pdfx:
         return [
-            finding(
-                "output-intent-missing",
-                Severity.fail,
-                "No PDF/X output intent: the printing condition is unknown.",
-                "Kein PDF/X-Output-Intent: die Druckbedingung ist unbekannt.",
-            )
+            finding("output-intent-missing", Severity.fail)
         ]
     intent = pdfx[0]
     if not intent.has_profile:
         return [
-            finding(
-                "output-intent-profile",
-                Severity.warn,
-                "The output intent names no embedded ICC profile.",
-                "Der Output-Intent enthält kein ICC-Profil.",
-                measured=intent.condition_identifier,
-            )
+            finding("output-intent-profile", Severity.warn, "none", measured=intent.condition_identifier)
         ]
-    wanted = product.profile.condition_identifier if product is not None else None
     if product is not None and intent.matches_product is False:
         return [
-            finding(
-                "output-intent-profile",
-                Severity.fail,
-                f"Output intent {intent.condition_identifier} is not {wanted}.",
-                f"Output-Intent {intent.condition_identifier} ist nicht {wanted}.",
-                measured=intent.condition_identifier,
-                threshold=product.profile.condition_identifier,
-            )
+            finding("output-intent-profile", Severity.fail, "mismatch", measured=intent.condition_identifier,
+                    threshold=product.profile.condition_identifier)
         ]
     return []
 
@@ -218,32 +140,15 @@ def pdfx_findings(pdfx: PdfxInfo) -> list[Finding]:
     findings = []
     if pdfx.info_version is None and pdfx.xmp_version is None:
         findings.append(
-            finding(
-                "pdfx-version",
-                Severity.warn,
-                "Not marked as PDF/X (GTS_PDFXVersion missing).",
-                "Nicht als PDF/X gekennzeichnet (GTS_PDFXVersion fehlt).",
-            )
+            finding("pdfx-version", Severity.warn, "missing")
         )
     elif pdfx.info_version != pdfx.xmp_version:
         findings.append(
-            finding(
-                "pdfx-version",
-                Severity.warn,
-                f"PDF/X version differs: Info {pdfx.info_version}, XMP {pdfx.xmp_version}.",
-                f"PDF/X-Version uneinheitlich: Info {pdfx.info_version}, XMP {pdfx.xmp_version}.",
-                measured=str(pdfx.info_version),
-                threshold=str(pdfx.xmp_version),
-            )
+            finding("pdfx-version", Severity.warn, "differs", measured=str(pdfx.info_version),
+                    threshold=str(pdfx.xmp_version))
         )
     if pdfx.trapped not in ("True", "False"):
         findings.append(
-            finding(
-                "trapped",
-                Severity.warn,
-                "The /Trapped key is missing or Unknown.",
-                "Der /Trapped-Eintrag fehlt oder ist Unknown.",
-                measured=pdfx.trapped,
-            )
+            finding("trapped", Severity.warn, measured=pdfx.trapped)
         )
     return findings

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from render.findings import Finding, Verdict
+from vocab.findings import Finding, Verdict
 
 MM_PER_PT = 25.4 / 72
 

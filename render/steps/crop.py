@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pyvips
 
-from orders.spec import CropMode
+from vocab.spec import CropMode
 from profiles.catalogue import BleedStrategy
 from render.errors import RenderError
 from render.geometry import CropBox, centred_box

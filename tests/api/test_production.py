@@ -101,7 +101,7 @@ def test_proof_pyramid_of_a_real_print_file(tmp_path, photo):
     """render.proof_tiles on a real (small) print file: the last level is 1:1 print pixels."""
     import pyvips
 
-    from orders.spec import ItemSpec
+    from vocab.spec import ItemSpec
     from printfiles.build import PrintMeta, build_item
     from profiles.catalogue import load_catalogue
     from render.proof_tiles import levels_for, make_proof

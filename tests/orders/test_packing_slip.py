@@ -13,7 +13,7 @@ from babel.numbers import format_currency
 from orders.locales import LANGUAGES, babel_locale, messages
 from orders.packing_slip import PackingSlipError, Seller, build_packing_slip, slip_data
 from orders.pricing import quote
-from orders.spec import OrderSpec
+from vocab.spec import OrderSpec
 from profiles.catalogue import load_catalogue
 from profiles.markets import load_markets
 from profiles.prices import load_prices

@@ -11,7 +11,7 @@ import pytest
 
 from orders.errors import OrderRejected
 from orders.pricing import Basis, quote
-from orders.spec import ItemSpec, OrderSpec
+from vocab.spec import ItemSpec, OrderSpec
 from orders.vat import Scheme
 from profiles.catalogue import load_catalogue
 from profiles.markets import load_markets

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from orders.pricing import quote
-from orders.spec import OrderSpec
+from vocab.spec import OrderSpec
 from profiles.catalogue import load_catalogue
 from profiles.markets import load_markets
 from profiles.prices import PriceList, ProductPrice

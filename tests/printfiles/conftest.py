@@ -37,7 +37,7 @@ def meta() -> PrintMeta:
 @pytest.fixture
 def build(catalogue, meta, photo, tmp_path):
     """build("poster-50x70", ppi=40, **item fields) -> BuildResult, in a fresh folder under tmp_path."""
-    from orders.spec import ItemSpec
+    from vocab.spec import ItemSpec
     from printfiles.build import build_item
 
     counter = iter(range(1000))

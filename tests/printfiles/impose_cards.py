@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pikepdf
 
-from orders.spec import ItemSpec
+from vocab.spec import ItemSpec
 from printfiles.build import PrintMeta, build_item
 from printfiles.layout import PT_PER_MM
 from profiles.catalogue import Catalogue

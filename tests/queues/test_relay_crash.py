@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from orders.db.models import OutboxMessage, Webhook
 from orders.lifecycle import Actor
-from orders.spec import OrderSpec
+from vocab.spec import OrderSpec
 from tests.conftest import CLI, order_body, stack_env
 from tests.queues.test_relay import Receiver
 

@@ -17,7 +17,7 @@ from orders.states import JobState
 from printfiles.build import BuildResult
 from queues.render_job import Outcome, run_render_job
 from render.errors import RenderError
-from render.findings import Verdict
+from vocab.findings import Verdict
 from tests import imagegen
 from tests.conftest import order_body
 

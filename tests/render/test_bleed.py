@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import pyvips
 
-from orders.spec import Crop
+from vocab.spec import Crop
 from profiles.catalogue import BleedStrategy, load_catalogue
 from render import colour
 from render.geometry import slot_geometry

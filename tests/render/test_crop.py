@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import pyvips
 
-from orders.spec import Crop, CropMode
+from vocab.spec import Crop, CropMode
 from render.errors import RenderError
 from render.pipeline import render_slot
 from tests.render.helpers import px_geometry, read_cmyk, request

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from orders.spec import ItemSpec
+from vocab.spec import ItemSpec
 from orders.validation import FieldError, check_items
 from profiles.catalogue import BleedStrategy, Orientation, load_catalogue
 from render import geometry, plan

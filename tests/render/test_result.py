@@ -11,7 +11,7 @@ import pyvips
 
 from profiles.catalogue import load_catalogue
 from render import resample
-from render.findings import Severity, Verdict
+from vocab.findings import Severity, Verdict
 from render.geometry import Edges, SlotGeometry, slot_geometry
 from render.pipeline import RenderRequest, render_slot
 from tests import imagegen
@@ -141,7 +141,7 @@ def test_full_size_poster_50x70(tmp_path):
 def test_finding_codes_are_kebab_case():
     from pydantic import ValidationError
 
-    from render.findings import Finding, Message
+    from vocab.findings import Finding, Message
 
     message = Message(en="x", de="x")
     assert Finding(code="ink-coverage", severity=Severity.warn, message=message).code == "ink-coverage"

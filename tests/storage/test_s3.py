@@ -164,3 +164,11 @@ def test_check_fails_clearly_without_the_bucket(s3_storage: S3Storage) -> None:
 def test_check_leaves_nothing_behind(s3_storage: S3Storage) -> None:
     s3_storage.check()
     assert s3_storage.client.list_objects_v2(Bucket=s3_storage.bucket).get("KeyCount") == 0
+
+
+def test_check_only_reads(s3_storage: S3Storage) -> None:
+    """A readiness probe every few seconds must not put objects: check() heads and lists only."""
+    calls: list[str] = []
+    s3_storage.client.meta.events.register("before-call.s3", lambda model, **_: calls.append(model.name))
+    s3_storage.check()
+    assert calls and set(calls) <= {"HeadBucket", "ListObjectsV2"}

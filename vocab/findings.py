@@ -23,13 +23,28 @@ class Verdict(StrEnum):
 
 
 class Message(BaseModel):
+    """The finding's text per language (vocab/locales/*.toml, `vocab.texts.message`); en and de
+    were the first two and stay required, the others are filled for every finding made now."""
+
     model_config = ConfigDict(frozen=True)
     en: str
     de: str
+    fr: str | None = None
+    it: str | None = None
+    es: str | None = None
+    nl: str | None = None
+
+    def get(self, language: str) -> str:
+        """The text in `language`, English when there is none."""
+        return getattr(self, language, None) or self.en
 
 
 class Finding(BaseModel):
-    """One thing preflight measured: a code, how bad, the value, the product's threshold, and why."""
+    """One thing preflight measured: a code, how bad, the value, the product's threshold, and why.
+
+    `page` and `slot` name where in a multi-slot item it was found (the page's and the photo slot's
+    names from the catalogue, set by `printfiles.build.build_item`); None for a finding about the
+    whole file or a single render."""
 
     model_config = ConfigDict(frozen=True)
     code: str = Field(pattern=CODE_PATTERN)  # kebab-case in render and PDF preflight: "low-ppi", "page-size"
@@ -37,6 +52,8 @@ class Finding(BaseModel):
     measured: float | str | None = None
     threshold: float | str | None = None
     message: Message
+    page: str | None = None
+    slot: str | None = None
 
 
 def verdict(findings: Iterable[Finding]) -> Verdict:

@@ -11,7 +11,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
-from profiles.catalogue import BleedStrategy, Orientation
+from vocab.options import BleedStrategy, Orientation
 
 EPS = 1e-9
 
