@@ -23,7 +23,7 @@ def _verify(token: str) -> Caller | None:
         key = find_key(session, token, now)  # revoked and expired keys are refused alike
         if key is None:
             return None
-        who = Caller(key_id=key.id, brand=key.brand, role=key.role)
+        who = Caller(key_id=key.id, brand=key.brand, role=key.role, sandbox=bool(key.sandbox))
         touch(session, key, now)
     g.rate = decision = svc.rate_limiter.check(who.key_id)
     if not decision.allowed:

@@ -42,6 +42,7 @@ class Caller:
     key_id: str
     brand: str
     role: str
+    sandbox: bool = False  # a sandbox key: its orders never enter production
 
 
 def services() -> ApiServices:

@@ -46,6 +46,10 @@ UPLOAD_BODY = {"required": True, "content": {
     "multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
         "file": {"type": "string", "contentMediaType": "application/octet-stream",
                  "description": "The image file."}}}},
+    "application/json": {"schema": {"type": "object", "required": ["url"], "additionalProperties": False,
+                                    "properties": {"url": {"type": "string", "format": "uri", "maxLength": 2000,
+                                                           "description": "An https URL of the image: fetched "
+                                                           "in the background (202, state `fetching`)."}}}},
 }}
 METHODS = ("get", "put", "post", "delete", "patch")
 
@@ -119,6 +123,7 @@ def fix_spec(spec: dict[str, Any]) -> dict[str, Any]:
         upload["responses"].setdefault("413", _problem_response(ERRORS[413]))
         upload["responses"].setdefault("415", _problem_response(ERRORS[415]))
         upload["responses"].setdefault("400", _problem_response(ERRORS[400]))
+        upload["responses"].setdefault("503", _problem_response("Too many URL uploads being fetched; try again"))
     return spec
 
 

@@ -31,6 +31,8 @@ class FeedEventOut(BaseModel):
     seq: int
     created_at: str
     data: dict[str, Any]
+    sandbox: bool = Field(False, description="An event of a sandbox order (webhooks carry `\"sandbox\": true` "
+                          "only then).")
 
 
 class FeedPage(BaseModel):

@@ -18,7 +18,7 @@ from api.context import caller, services
 from api.problems import Problem
 from api.schemas import JobList, JobOut, OptionalReason, Reason, Reprint, Shipment
 from api.views import get_job, job_out
-from orders.db.models import Job, OrderItem
+from orders.db.models import Job, Order, OrderItem
 from orders.lifecycle import Actor
 from orders.states import JobState
 
@@ -42,10 +42,12 @@ class JobQuery(BaseModel):
 @bp.input(JobQuery, location="query")
 @bp.output(JobList)
 @bp.doc(summary="List jobs by state, printer and product, oldest first (the production queue)",
-        description="Sorted by last change; pages of `limit`, pass `next` as `cursor`.")
+        description="Sorted by last change; pages of `limit`, pass `next` as `cursor`. Sandbox orders' jobs "
+        "are never in the production queue: a sandbox key lists only those, every other key never sees them.")
 def list_jobs(query_data: JobQuery):
     svc, who, q = services(), caller(), query_data
-    stmt = (select(Job).join(Job.item).where(Job.brand == who.brand).order_by(Job.updated_at, Job.id)
+    stmt = (select(Job).join(Job.item).join(OrderItem.order)
+            .where(Job.brand == who.brand, Order.sandbox.is_(who.sandbox)).order_by(Job.updated_at, Job.id)
             .options(selectinload(Job.item).selectinload(OrderItem.order)))
     if q.state:
         stmt = stmt.where(Job.state.in_([s.value for s in q.state]))

@@ -22,9 +22,10 @@ def hash_secret(secret: str) -> str:
 
 
 def create_key(sessions: sessionmaker[Session], *, brand: str, role: str, at: datetime, label: str = "",
-               expires_at: datetime | None = None, with_id: bool = False) -> str | tuple[str, str]:
+               expires_at: datetime | None = None, with_id: bool = False,
+               sandbox: bool = False) -> str | tuple[str, str]:
     """Store a new key and return its secret (the only time it exists in clear); with `with_id`,
-    (key id, secret)."""
+    (key id, secret). A `sandbox` key's orders render but never enter production."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
     if expires_at is not None and expires_at <= at:
@@ -32,7 +33,7 @@ def create_key(sessions: sessionmaker[Session], *, brand: str, role: str, at: da
     secret = PREFIX + secrets.token_urlsafe(32)
     with sessions() as session:
         key = ApiKey(brand=brand, role=role, secret_hash=hash_secret(secret), label=label, created_at=at,
-                     expires_at=expires_at)
+                     expires_at=expires_at, sandbox=sandbox)
         session.add(key)
         session.commit()
         key_id = key.id

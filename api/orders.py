@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
-from api import pagination
+from api import i18n, pagination
 from api.auth import bearer, roles
 from api.context import caller, services
 from api.problems import Problem
@@ -38,13 +38,35 @@ class OrderQuery(BaseModel):
 
 
 def _uploads(brand: str, items: list[ItemSpec]) -> dict[str, tuple[int, int]]:
+    """The upright size of each `ready` upload the items name (a URL upload still fetching, or failed,
+    is not one an order may name yet: `_not_ready` says why)."""
     ids = {upload_id for item in items for upload_id in item.upload_ids()}
     if not ids:
         return {}
     with services().sessions() as session:
         rows = session.execute(select(Upload.id, Upload.upright_width, Upload.upright_height)
-                               .where(Upload.brand == brand, Upload.id.in_(ids)))
+                               .where(Upload.brand == brand, Upload.id.in_(ids), Upload.state == "ready"))
         return {row.id: (row.upright_width, row.upright_height) for row in rows}
+
+
+def _not_ready(brand: str, items: list[ItemSpec]) -> list[FieldError]:
+    """A field error for each image naming a URL upload that is not `ready` (fetching or failed)."""
+    ids = {upload_id for item in items for upload_id in item.upload_ids()}
+    if not ids:
+        return []
+    with services().sessions() as session:
+        states = dict(session.execute(select(Upload.id, Upload.state).where(
+            Upload.brand == brand, Upload.id.in_(ids), Upload.state != "ready")).all())
+    errors = []
+    for index, item in enumerate(items):
+        refs = [("image", item.image)] if item.image is not None else []
+        refs += [(f"images[{n}].image", slot.image) for n, slot in enumerate(item.images or [])]
+        for field, image in refs:
+            state = states.get(image.upload_id)
+            if state is not None:
+                errors.append(FieldError(f"items[{index}].{field}.upload_id", i18n.text(
+                    "error", f"upload-{state}", upload_id=image.upload_id)))
+    return errors
 
 
 def unprocessable(errors: list[FieldError]) -> Problem:
@@ -56,7 +78,8 @@ def validate_order(spec: OrderSpec, brand: str) -> Quote | None:
     """422 for items that do not fit the catalogue or the uploads, or an order that cannot be priced
     (market, currency, language, VAT ID...); the quote (prices, VAT, totals) otherwise."""
     svc = services()
-    errors = check_items(spec.items, brand, svc.catalogue, _uploads(brand, spec.items))
+    errors = _not_ready(brand, spec.items) or check_items(spec.items, brand, svc.catalogue,
+                                                          _uploads(brand, spec.items))
     if errors:
         raise unprocessable(errors)
     if svc.quote is None:
@@ -86,7 +109,7 @@ def submit_order(json_data: OrderSpec):
     quote = validate_order(json_data, who.brand)
     try:
         result = svc.lifecycle.submit_order(brand=who.brand, spec=json_data, idempotency_key=key, actor=actor(),
-                                            quote=quote)
+                                            quote=quote, sandbox=who.sandbox)
     except IntakeConflict as exc:
         raise Problem(409, "order-conflict", str(exc), errors=[{"field": exc.field, "message": str(exc)}],
                       order_id=exc.order_id) from exc
@@ -189,7 +212,8 @@ def replace_image(order_id: str, item_id: str, json_data: NewImage):
     else:
         others = [s for s in spec.images if s.slot != json_data.slot]
         spec = spec.model_copy(update={"images": [*others, SlotImage(slot=json_data.slot, image=json_data.image)]})
-    errors = check_items([spec], who.brand, svc.catalogue, _uploads(who.brand, [spec]))
+    errors = _not_ready(who.brand, [spec]) or check_items([spec], who.brand, svc.catalogue,
+                                                          _uploads(who.brand, [spec]))
     if errors:
         raise unprocessable([FieldError(e.field.replace("items[0]", "", 1).lstrip(".") or "image", e.message)
                              for e in errors])

@@ -81,7 +81,7 @@ def _states(job_ids: Iterable[str], brand: str) -> dict[str, str]:
         return {row.id: row.state for row in rows}
 
 
-@bp.post("/v1/jobs/bulk")
+@bp.post("/v1/production/bulk")
 @bp.auth_required(bearer, roles=roles("production"))
 @bp.input(Bulk, location="json")
 @bp.output(BulkOut)
@@ -174,7 +174,7 @@ def _entries(job_ids: list[str], brand: str, slips: bool) -> list[tuple[str, str
     return entries
 
 
-@bp.post("/v1/jobs/download")
+@bp.post("/v1/production/download")
 @bp.auth_required(bearer, roles=roles("production"))
 @bp.input(Download, location="json")
 @bp.doc(summary="Production: several jobs' print files and their orders' packing slips as one ZIP (streamed)",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -12,13 +12,19 @@ from vocab.spec import ImageRef
 
 class UploadOut(BaseModel):
     id: str
-    sha256: str
-    width: int = Field(description="Stored width in pixels.")
-    height: int = Field(description="Stored height in pixels.")
-    upright_width: int = Field(description="Width after EXIF orientation; crops refer to this.")
-    upright_height: int
-    format: str
-    size: int = Field(description="Bytes.")
+    state: Literal["fetching", "ready", "failed"] = Field("ready", description="A direct upload is `ready` at "
+                                                          "once; one sent as a URL is `fetching` first. An order "
+                                                          "may name it only when `ready`.")
+    sha256: str | None = None
+    width: int | None = Field(None, description="Stored width in pixels.")
+    height: int | None = Field(None, description="Stored height in pixels.")
+    upright_width: int | None = Field(None, description="Width after EXIF orientation; crops refer to this.")
+    upright_height: int | None = None
+    format: str | None = None
+    size: int | None = Field(None, description="Bytes.")
+    source_url: str | None = Field(None, description="Where it was fetched from (URL uploads).")
+    failure_code: str | None = Field(None, description="Why a URL upload `failed`, e.g. `fetch-timeout`.")
+    failure: str | None = Field(None, description="The same for a person.")
     created_at: datetime
 
 
@@ -57,6 +63,7 @@ class JobOut(BaseModel):
     started_at: datetime | None = None
     finished_at: datetime | None = None
     report: dict[str, Any] | None = None
+    sandbox: bool = Field(False, description="A sandbox order's job: rendered, never produced.")
     links: JobLinks
 
 
@@ -100,6 +107,8 @@ class OrderOut(BaseModel):
     items: list[ItemOut]
     totals: dict[str, Any] | None = Field(None, description="What is payable now: the lines not cancelled.")
     ordered_totals: dict[str, Any] | None = Field(None, description="The quote the order was placed at.")
+    sandbox: bool = Field(False, description="Placed with a sandbox key: rendered (print files say SANDBOX), "
+                          "never in the production queue.")
 
 
 class OrderList(BaseModel):

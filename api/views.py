@@ -66,7 +66,7 @@ def order_out(order: Order) -> OrderOut:
     return OrderOut(id=order.id, external_id=order.external_id, status=status.value, market=order.market,
                     language=order.language, currency=order.currency, created_at=order.created_at,
                     updated_at=order.updated_at, items=items, totals=payable_totals(order),
-                    ordered_totals=order.totals)
+                    ordered_totals=order.totals, sandbox=order.sandbox)
 
 
 def job_out(job: Job, catalogue: Catalogue, progress: str | None = None, *, with_report: bool = True,
@@ -89,4 +89,5 @@ def job_out(job: Job, catalogue: Catalogue, progress: str | None = None, *, with
                   progress_percent=percent if job.state == JobState.rendering else None,
                   product=job.item.product, printer=product.printer if product else None,
                   created_at=job.created_at, updated_at=job.updated_at, started_at=job.started_at,
-                  finished_at=job.finished_at, report=job.report if with_report else None, links=links)
+                  finished_at=job.finished_at, report=job.report if with_report else None,
+                  sandbox=job.item.order.sandbox, links=links)

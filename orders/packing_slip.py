@@ -4,7 +4,7 @@ Pure: `PackingSlipData` in, a PDF file out (reportlab platypus, pages break by t
 long orders). Texts come from `orders/locales`, amounts/dates/percentages are formatted by
 babel for the order's locale (de_CH, fr_BE, ...), VAT is named as the language names it
 (MwSt., MWST, TVA, IVA, btw, VAT) and the reverse-charge note is printed where it applies.
-The font is DejaVu Sans from printfiles/fonts (embedded as a subset), so every European
+The font is DejaVu Sans from the catalogue's fonts (`profiles.fonts`) (embedded as a subset), so every European
 character prints. Output is deterministic (reportlab invariant mode): same data, same bytes.
 """
 
@@ -25,21 +25,16 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from orders.locales import babel_locale, messages
 from orders.pricing import Quote, QuoteLine
-from vocab.spec import Address, Customer, OrderSpec
 from orders.vat import display_vat_id
+from profiles import fonts
 from profiles.catalogue import Catalogue
+from vocab.spec import Address, Customer, OrderSpec
 
-FONT_NAME = "PL-SlipSans"
-FONT_CANDIDATES = (
-    Path(__file__).resolve().parents[1] / "printfiles" / "fonts" / "DejaVuSans.ttf",
-    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
-)
+SLIP_FONT = "dejavu-sans"
 THUMB_MM = 18
 
 
@@ -135,11 +130,9 @@ def slip_data(
 
 @cache
 def _font() -> str:
-    for path in FONT_CANDIDATES:
-        if path.is_file():
-            pdfmetrics.registerFont(TTFont(FONT_NAME, str(path)))
-            return FONT_NAME
-    raise PackingSlipError(f"no DejaVuSans.ttf found (looked in {', '.join(map(str, FONT_CANDIDATES))})")
+    """The slip's font, registered with reportlab by the catalogue's font module (the same files the
+    print files embed; an import, not a path into another package)."""
+    return fonts.font(SLIP_FONT).fontName
 
 
 class _Fmt:
@@ -181,162 +174,126 @@ def _line_name(line: SlipLine, texts: dict[str, str], style: ParagraphStyle) -> 
     return Paragraph(body, style)
 
 
-def build_packing_slip(data: PackingSlipData, out: Path) -> Path:
-    """Write the packing slip with invoice copy of `data` to `out` (a PDF) and return `out`."""
-    font = _font()
-    texts = messages(data.language, data.market)
-    q = data.quote
-    fmt = _Fmt(babel_locale(data.language, data.market), q.currency)
-    vat_name = texts["vat"]
+class _Slip:
+    """One slip's texts, number formats and styles, and its parts as reportlab flowables."""
 
-    base = ParagraphStyle("base", fontName=font, fontSize=9, leading=11.5)
-    small = ParagraphStyle("small", parent=base, fontSize=8, leading=10)
-    title = ParagraphStyle("title", parent=base, fontSize=16, leading=20, spaceAfter=2 * mm)
-    right = ParagraphStyle("right", parent=base, fontSize=8, leading=10, alignment=2)
+    def __init__(self, data: PackingSlipData) -> None:
+        self.data, self.font = data, _font()
+        self.texts = messages(data.language, data.market)
+        self.q = data.quote
+        self.fmt = _Fmt(babel_locale(data.language, data.market), self.q.currency)
+        self.vat_name = self.texts["vat"]
+        self.base = ParagraphStyle("base", fontName=self.font, fontSize=9, leading=11.5)
+        self.small = ParagraphStyle("small", parent=self.base, fontSize=8, leading=10)
+        self.right = ParagraphStyle("right", parent=self.base, fontSize=8, leading=10, alignment=2)
 
-    story: list = [
-        Paragraph(
-            escape(data.brand), ParagraphStyle("brand", parent=base, fontSize=11, textColor=colors.grey)
-        ),
-        Paragraph(f"{escape(texts['packing_slip'])} / {escape(texts['invoice_copy'])}", title),
-    ]
+    def p(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
+        return Paragraph(escape(text), style or self.base)
 
-    def p(text: str, style: ParagraphStyle = base) -> Paragraph:
-        return Paragraph(escape(text), style)
+    def lines(self, lines: list[str], style: ParagraphStyle | None = None) -> Paragraph:
+        return Paragraph("<br/>".join(escape(s) for s in lines), style or self.base)
 
-    address = data.shipping_address
-    ship_lines = [address.name, address.street, f"{address.postal_code} {address.city}", address.country]
-    customer_lines: list[str] = []
-    if data.customer.company:
-        customer_lines.append(f"{texts['company']}: {data.customer.company}")
-    if q.vat_id or data.customer.vat_id:
-        customer_lines.append(f"{texts['vat_id']}: {display_vat_id(q.vat_id or data.customer.vat_id or '')}")
-    info = [
-        [p(texts["order_number"]), p(data.external_id), p(texts["ship_to"])],
-        [
-            p(texts["order_id"]),
-            p(data.order_id),
-            Paragraph("<br/>".join(escape(s) for s in ship_lines), base),
-        ],
-        [p(texts["order_date"]), p(fmt.date(data.created_at)), ""],
-    ]
-    if customer_lines:
-        info.append(
-            [p(texts["customer"]), Paragraph("<br/>".join(escape(s) for s in customer_lines), base), ""]
-        )
-    if data.seller:
-        seller = [data.seller.name, *data.seller.address_lines]
-        if data.seller.vat_id:
-            seller.append(f"{texts['vat_id']}: {data.seller.vat_id}")
-        info.append([p(texts["seller"]), Paragraph("<br/>".join(escape(s) for s in seller), small), ""])
-    info_table = Table(info, colWidths=[32 * mm, 70 * mm, 78 * mm])
-    info_table.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), font),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("SPAN", (2, 1), (2, -1)),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
-    story += [info_table, Spacer(1, 6 * mm)]
+    def heading(self) -> list:
+        title = ParagraphStyle("title", parent=self.base, fontSize=16, leading=20, spaceAfter=2 * mm)
+        brand = ParagraphStyle("brand", parent=self.base, fontSize=11, textColor=colors.grey)
+        return [Paragraph(escape(self.data.brand), brand),
+                Paragraph(f"{escape(self.texts['packing_slip'])} / {escape(self.texts['invoice_copy'])}", title)]
 
-    head = [
-        "",
-        texts["item"],
-        texts["quantity"],
-        texts["unit_price"],
-        texts["net"],
-        texts["vat_rate"],
-        vat_name,
-        texts["gross"],
-    ]
-    rows: list[list] = [
-        [
-            p(h, small) if i < 2 else p(h, ParagraphStyle("h", parent=small, alignment=2))
-            for i, h in enumerate(head)
-        ]
-    ]
+    def info(self) -> Table:
+        data, texts, q, p = self.data, self.texts, self.q, self.p
+        address = data.shipping_address
+        ship_lines = [address.name, address.street, f"{address.postal_code} {address.city}", address.country]
+        customer_lines: list[str] = []
+        if data.customer.company:
+            customer_lines.append(f"{texts['company']}: {data.customer.company}")
+        if q.vat_id or data.customer.vat_id:
+            customer_lines.append(f"{texts['vat_id']}: {display_vat_id(q.vat_id or data.customer.vat_id or '')}")
+        info = [[p(texts["order_number"]), p(data.external_id), p(texts["ship_to"])],
+                [p(texts["order_id"]), p(data.order_id), self.lines(ship_lines)],
+                [p(texts["order_date"]), p(self.fmt.date(data.created_at)), ""]]
+        if customer_lines:
+            info.append([p(texts["customer"]), self.lines(customer_lines), ""])
+        if data.seller:
+            seller = [data.seller.name, *data.seller.address_lines]
+            if data.seller.vat_id:
+                seller.append(f"{texts['vat_id']}: {data.seller.vat_id}")
+            info.append([p(texts["seller"]), self.lines(seller, self.small), ""])
+        table = Table(info, colWidths=[32 * mm, 70 * mm, 78 * mm])
+        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), self.font), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("SPAN", (2, 1), (2, -1)), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        return table
 
-    def amounts(line: SlipLine | QuoteLine) -> list[Paragraph]:
-        return [
-            p(str(line.quantity), right),
-            p(fmt.money(line.unit_price), right),
-            p(fmt.money(line.net), right),
-            p(fmt.rate(line.vat_rate), right),
-            p(fmt.money(line.vat), right),
-            p(fmt.money(line.gross), right),
-        ]
+    def amounts(self, line: SlipLine | QuoteLine) -> list[Paragraph]:
+        fmt, right = self.fmt, self.right
+        return [self.p(str(line.quantity), right), self.p(fmt.money(line.unit_price), right),
+                self.p(fmt.money(line.net), right), self.p(fmt.rate(line.vat_rate), right),
+                self.p(fmt.money(line.vat), right), self.p(fmt.money(line.gross), right)]
 
-    for line in data.lines:
-        rows.append([_thumbnail(line.thumbnail), _line_name(line, texts, base), *amounts(line)])
-    rows.append(["", p(texts["shipping"]), *amounts(q.shipping)])
-    items = Table(
-        rows, colWidths=[21 * mm, 41 * mm, 14 * mm, 24 * mm, 24 * mm, 14 * mm, 20 * mm, 24 * mm], repeatRows=1
-    )
-    items.setStyle(
-        TableStyle(
-            [
-                ("FONTNAME", (0, 0), (-1, -1), font),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.lightgrey),
-            ]
-        )
-    )
-    story += [items, Spacer(1, 5 * mm)]
+    def items(self) -> Table:
+        texts = self.texts
+        head = ["", texts["item"], texts["quantity"], texts["unit_price"], texts["net"], texts["vat_rate"],
+                self.vat_name, texts["gross"]]
+        head_right = ParagraphStyle("h", parent=self.small, alignment=2)
+        rows: list[list] = [[self.p(h, self.small if i < 2 else head_right) for i, h in enumerate(head)]]
+        for line in self.data.lines:
+            rows.append([_thumbnail(line.thumbnail), _line_name(line, texts, self.base), *self.amounts(line)])
+        rows.append(["", self.p(texts["shipping"]), *self.amounts(self.q.shipping)])
+        table = Table(rows, colWidths=[21 * mm, 41 * mm, 14 * mm, 24 * mm, 24 * mm, 14 * mm, 20 * mm, 24 * mm],
+                      repeatRows=1)
+        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), self.font),
+                                   ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                   ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
+                                   ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.lightgrey)]))
+        return table
 
-    right = ParagraphStyle("right9", parent=base, alignment=2)
-    totals: list[list] = [[p(texts["total_net"]), p(fmt.money(q.net), right)]]
-    for group in q.vat:
-        label = texts["vat_line"].format(vat=vat_name, rate=fmt.rate(group.rate), base=fmt.money(group.base))
-        totals.append([p(label), p(fmt.money(group.amount), right)])
-    totals.append([p(texts["total_gross"]), p(fmt.money(q.gross), right)])
-    if q.rounding or q.currency == "CHF":
-        totals.append([p(texts["rounding"]), p(fmt.money(q.rounding), right)])
-    bold = ParagraphStyle("bold", parent=base, fontSize=11, leading=14)
-    totals.append(
-        [p(texts["payable"], bold), p(fmt.money(q.payable), ParagraphStyle("br", parent=bold, alignment=2))]
-    )
-    totals_table = Table(totals, colWidths=[70 * mm, 30 * mm], hAlign="RIGHT")
-    totals_table.setStyle(
-        TableStyle(
-            [("FONTNAME", (0, 0), (-1, -1), font), ("LINEABOVE", (0, -1), (-1, -1), 0.6, colors.black)]
-        )
-    )
-    story += [totals_table, Spacer(1, 5 * mm)]
+    def totals(self) -> Table:
+        texts, q, fmt, p = self.texts, self.q, self.fmt, self.p
+        right = ParagraphStyle("right9", parent=self.base, alignment=2)
+        totals: list[list] = [[p(texts["total_net"]), p(fmt.money(q.net), right)]]
+        for group in q.vat:
+            label = texts["vat_line"].format(vat=self.vat_name, rate=fmt.rate(group.rate),
+                                             base=fmt.money(group.base))
+            totals.append([p(label), p(fmt.money(group.amount), right)])
+        totals.append([p(texts["total_gross"]), p(fmt.money(q.gross), right)])
+        if q.rounding or q.currency == "CHF":
+            totals.append([p(texts["rounding"]), p(fmt.money(q.rounding), right)])
+        bold = ParagraphStyle("bold", parent=self.base, fontSize=11, leading=14)
+        totals.append([p(texts["payable"], bold),
+                       p(fmt.money(q.payable), ParagraphStyle("br", parent=bold, alignment=2))])
+        table = Table(totals, colWidths=[70 * mm, 30 * mm], hAlign="RIGHT")
+        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), self.font),
+                                   ("LINEABOVE", (0, -1), (-1, -1), 0.6, colors.black)]))
+        return table
 
-    note_key = "prices_note_net" if q.customer_type == "b2b" else "prices_note_gross"
-    if not q.reverse_charge:
-        story.append(p(texts[note_key].format(vat=vat_name), small))
-    if q.reverse_charge:
-        story.append(p(texts["reverse_charge"], ParagraphStyle("rc", parent=base, fontSize=10, leading=13)))
-    story += [Spacer(1, 4 * mm), p(texts["thanks"])]
+    def notes(self) -> list:
+        texts, q = self.texts, self.q
+        out: list = []
+        if q.reverse_charge:
+            out.append(self.p(texts["reverse_charge"], ParagraphStyle("rc", parent=self.base, fontSize=10,
+                                                                      leading=13)))
+        else:
+            note_key = "prices_note_net" if q.customer_type == "b2b" else "prices_note_gross"
+            out.append(self.p(texts[note_key].format(vat=self.vat_name), self.small))
+        return [*out, Spacer(1, 4 * mm), self.p(texts["thanks"])]
 
-    def footer(canvas, doc) -> None:
+    def footer(self, canvas, doc) -> None:
         canvas.saveState()
-        canvas.setFont(font, 7)
-        canvas.drawRightString(A4[0] - 15 * mm, 10 * mm, texts["page"].format(page=doc.page))
-        canvas.drawString(15 * mm, 10 * mm, f"{data.brand} · {data.external_id}")
+        canvas.setFont(self.font, 7)
+        canvas.drawRightString(A4[0] - 15 * mm, 10 * mm, self.texts["page"].format(page=doc.page))
+        canvas.drawString(15 * mm, 10 * mm, f"{self.data.brand} · {self.data.external_id}")
         canvas.restoreState()
 
+
+def build_packing_slip(data: PackingSlipData, out: Path) -> Path:
+    """Write the packing slip with invoice copy of `data` to `out` (a PDF) and return `out`."""
+    slip = _Slip(data)
+    story = [*slip.heading(), slip.info(), Spacer(1, 6 * mm), slip.items(), Spacer(1, 5 * mm), slip.totals(),
+             Spacer(1, 5 * mm), *slip.notes()]
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    doc = SimpleDocTemplate(
-        str(out),
-        pagesize=A4,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=18 * mm,
-        title=f"{texts['packing_slip']} {data.external_id}",
-        author=data.brand,
-        creator="Printline",
-        invariant=1,
-        lang=data.language,
-        initialFontName=font,
-        initialFontSize=9,
-    )
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    doc = SimpleDocTemplate(str(out), pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
+                            bottomMargin=18 * mm, title=f"{slip.texts['packing_slip']} {data.external_id}",
+                            author=data.brand, creator="Printline", invariant=1, lang=data.language,
+                            initialFontName=slip.font, initialFontSize=9)
+    doc.build(story, onFirstPage=slip.footer, onLaterPages=slip.footer)
     return out

@@ -22,16 +22,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vocab.spec import ItemSpec
 from printfiles.layout import MM_PER_INCH, PageFrame, page_frames
 from profiles.catalogue import Product
 from profiles.printers import Printer, load_printers
 from render import pipeline
 from render.control import CancelToken, Control, ProgressCallback, RenderCancelled
 from render.errors import RenderError
-from vocab.findings import verdict
 from render.plan import FieldError, ItemPlan, SlotPlan, SourceHeader, plan_item
 from render.source import SourceInfo, inspect
+from vocab.findings import verdict
+from vocab.spec import ItemSpec
 
 if TYPE_CHECKING:
     from printfiles.compose import PagePlan
@@ -79,6 +79,7 @@ class PrintMeta:
     version: int  # render version r1, r2, ...
     created_at: datetime  # UTC; used for PDF dates -> reproducible files
     quantity: int = 1  # copies ordered; on the slug ("x 3") so the press prints them all
+    sandbox: bool = False  # a sandbox order's: SANDBOX on the slug and stamped in the bleed
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,7 @@ def _slugs(frames: list[PageFrame], product: Product, meta: PrintMeta) -> dict[i
             job_id=meta.job_id,
             page_name=frame.page.name,
             quantity=meta.quantity,
+            sandbox=meta.sandbox,
         )
         for frame in frames
     }
@@ -264,8 +266,8 @@ def _compose(item: ItemPlan, product: Product, infos: Mapping[str, SourceInfo], 
             # meanwhile: the PDF side's imports and the pages' vector parts, which need no raster
             from printfiles.compose import PagePlan, draw_vectors, write_printfile
             from printfiles.pdfx import DocInfo, ids_for
-            from printfiles.preview import compose_overlay, compose_preview
             from printfiles.preflight import preflight_pdf  # noqa: F401 - imported while the rasters render
+            from printfiles.preview import compose_overlay, compose_preview
             from printfiles.report import ItemReport  # noqa: F401
 
             slugs = _slugs(frames, product, meta)

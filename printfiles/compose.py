@@ -16,7 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from printfiles.embed import RasterFile, placeholder_image, splice_rasters
 from printfiles.layout import PT_PER_MM, Box, PageFrame
-from printfiles.marks import SlugInfo, draw_crop_marks, draw_slug
+from printfiles.marks import SlugInfo, draw_crop_marks, draw_sandbox_stamp, draw_slug
 from printfiles.pdfx import DocInfo, apply_pdfx4
 from printfiles.text import TextBlock, draw_text
 from profiles.icc import OutputProfile
@@ -55,6 +55,8 @@ def draw_vectors(plans: list[PagePlan], printer: Printer, path: Path) -> Path:
             draw_crop_marks(canvas, frame, printer)
         if printer.slug and plan.slug is not None:
             draw_slug(canvas, frame, printer, plan.slug)
+        if plan.slug is not None and plan.slug.sandbox:
+            draw_sandbox_stamp(canvas, frame)
         canvas.showPage()
     canvas.save()
     return path

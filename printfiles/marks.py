@@ -14,12 +14,14 @@ from barcode.codex import Code128
 from reportlab.lib.colors import CMYKColor
 from reportlab.pdfgen.canvas import Canvas
 
-from printfiles import fonts
 from printfiles.layout import PT_PER_MM, PageFrame
+from profiles import fonts
 from profiles.printers import Printer
 
 K = CMYKColor(0, 0, 0, 1)
 SLUG_FONT = "dejavu-sans"
+SANDBOX = "SANDBOX"
+STAMP_MAX_PT = 9.0  # the bleed stamp's largest letter size
 
 
 @dataclass(frozen=True)
@@ -34,12 +36,14 @@ class SlugInfo:
     job_id: str
     page_name: str
     quantity: int = 1
+    sandbox: bool = False  # a sandbox order's page: never to be printed
 
     def text(self) -> str:
-        return (
+        line = (
             f"{self.brand} · order {self.order_ref} · item {self.item_ref} · {self.product} · "
             f"x {self.quantity} · r{self.version} · {self.page_name} · job {self.job_id}"
         )
+        return f"{SANDBOX} · DO NOT PRINT · {line}" if self.sandbox else line
 
 
 def draw_crop_marks(canvas: Canvas, frame: PageFrame, printer: Printer) -> None:
@@ -111,6 +115,11 @@ def draw_slug(canvas: Canvas, frame: PageFrame, printer: Printer, info: SlugInfo
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     text = info.text()
+    if info.sandbox:  # in big letters above the line, beside the codes: no one on the floor misses it
+        big = min(strip_height * 0.4 * mm, 14.0)
+        canvas.setFillColor(K)
+        canvas.setFont(SLUG_FONT, big)
+        canvas.drawString((x + available * 0.62) * mm, (strip_top - bar_height) * mm, f"{SANDBOX} · DO NOT PRINT")
     while size > 3.0 and stringWidth(text, SLUG_FONT, size) > available * mm:
         size -= 0.5
     canvas.setFillColor(K)
@@ -118,3 +127,29 @@ def draw_slug(canvas: Canvas, frame: PageFrame, printer: Printer, info: SlugInfo
     line.setFont(SLUG_FONT, size)
     line.textOut(text)
     canvas.drawText(line)
+
+
+def draw_sandbox_stamp(canvas: Canvas, frame: PageFrame) -> None:
+    """SANDBOX in the bleed, along the bottom and top edges outside the trim (printers without a slug
+    have no margin of their own; the bleed is cut off, or wraps behind a canvas). On a page without
+    bleed it goes into the trim's bottom-left corner: a sandbox file must never pass for a real one."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    mm = PT_PER_MM
+    fonts.font(SLUG_FONT)
+    canvas.setFillColor(K)
+    strip = frame.bleed.top_mm - frame.trim.top_mm
+    size = min(STAMP_MAX_PT, max(strip * mm * 0.7, 4.0))
+    text = f"{SANDBOX} · DO NOT PRINT · {SANDBOX}"
+    step = stringWidth(text + "   ", SLUG_FONT, size) / mm
+    if strip < 1.0:
+        canvas.setFont(SLUG_FONT, size)
+        canvas.drawString((frame.trim.x_mm + 1.0) * mm, (frame.trim.y_mm + 1.0) * mm, text)
+        return
+    canvas.setFont(SLUG_FONT, size)
+    baselines = (frame.bleed.y_mm + (strip - size / mm * 0.72) / 2, frame.trim.top_mm + (strip - size / mm * 0.72) / 2)
+    for y in baselines:
+        x = frame.bleed.x_mm + 1.0
+        while x < frame.bleed.right_mm - 1.0:
+            canvas.drawString(x * mm, y * mm, text)
+            x += step

@@ -18,10 +18,10 @@ from xml.sax.saxutils import escape
 
 import pyvips
 
-from printfiles import fonts
 from printfiles.colour import proof_rgb
 from printfiles.layout import PT_PER_MM, Box, PageFrame
 from printfiles.text import TextBlock
+from profiles import fonts
 from profiles.icc import OutputProfile
 
 GAP_PX = 8

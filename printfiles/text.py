@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
 
-from vocab.spec import Align, TextField
-from printfiles import fonts
 from printfiles.colour import hex_to_cmyk
 from printfiles.layout import PT_PER_MM
+from profiles import fonts
 from profiles.catalogue import Intent, TextArea
 from profiles.icc import OutputProfile
 from render.errors import RenderError
+from vocab.spec import Align, TextField
 
 LEADING = 1.25  # line distance as a multiple of the font size
 

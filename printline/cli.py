@@ -114,10 +114,11 @@ def cmd_keys_create(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     engine, sessions = _key_sessions(settings)
     key_id, secret = create_key(sessions, brand=args.brand, role=args.role, at=now, label=args.label,
-                                expires_at=expires, with_id=True)
+                                expires_at=expires, with_id=True, sandbox=args.sandbox)
     engine.dispose()
     until = f", expires {expires.isoformat(timespec='seconds')}" if expires else ""
-    print(f"API key {key_id} for brand {args.brand}, role {args.role}{until} (shown once; only its hash is stored):")
+    kind = "sandbox API key" if args.sandbox else "API key"
+    print(f"{kind} {key_id} for brand {args.brand}, role {args.role}{until} (shown once; only its hash is stored):")
     print(secret)
     return 0
 
@@ -135,13 +136,14 @@ def cmd_keys_list(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps([{"id": k.id, "brand": k.brand, "role": k.role, "label": k.label,
                            "created_at": _stamp(k.created_at), "expires_at": _stamp(k.expires_at),
-                           "last_used_at": _stamp(k.last_used_at), "revoked_at": _stamp(k.revoked_at)}
+                           "last_used_at": _stamp(k.last_used_at), "revoked_at": _stamp(k.revoked_at),
+                           "sandbox": bool(k.sandbox)}
                           for k in keys], indent=2))
         return 0
     print(f"{'ID':28} {'BRAND':12} {'ROLE':10} {'CREATED':25} {'EXPIRES':25} {'LAST USED':25} {'REVOKED':25} LABEL")
     for k in keys:
         print(f"{k.id:28} {k.brand:12} {k.role:10} {_stamp(k.created_at):25} {_stamp(k.expires_at):25} "
-              f"{_stamp(k.last_used_at):25} {_stamp(k.revoked_at):25} {k.label}")
+              f"{_stamp(k.last_used_at):25} {_stamp(k.revoked_at):25} {k.label}{' [sandbox]' if k.sandbox else ''}")
     return 0
 
 
@@ -308,6 +310,8 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--brand", required=True, choices=["myposter", "kartenliebe"])
     create.add_argument("--role", required=True, choices=["shop", "production", "qa", "admin"])
     create.add_argument("--label", default="")
+    create.add_argument("--sandbox", action="store_true",
+                        help="its orders render (print files say SANDBOX) but never enter production")
     expiry = create.add_mutually_exclusive_group()
     expiry.add_argument("--expires-in", type=int, metavar="DAYS", help="the key stops working after DAYS days")
     expiry.add_argument("--expires-at", type=_created_at, metavar="ISO_TIME", help="the key stops working then")

@@ -58,6 +58,11 @@ class Settings(BaseSettings):
     webhooks_allow_private: bool = Field(False, description="Deliver webhooks to loopback and private "
                                          "addresses (tests and local demos only).")
     webhook_timeout_seconds: float = Field(10.0, description="No answer within this is a failed attempt.")
+    uploads_allow_private: bool = Field(False, description="Fetch URL uploads from loopback and private "
+                                        "addresses, and over plain http (tests and local demos only).")
+    url_fetch_timeout_seconds: float = Field(30.0, description="A URL upload's whole fetch (redirects included).")
+    url_fetch_threads: int = Field(2, ge=1, description="URL uploads fetched at once per API process.")
+    url_fetch_queue: int = Field(32, ge=0, description="URL uploads waiting beyond those; more answer 503.")
     webhook_retry_hours: float = Field(24.0, description="How long a failing delivery is retried.")
     webhook_lease_seconds: float = Field(60.0, description="A delivery whose relay died is tried again after this.")
     relay: bool = Field(True, description="`printline worker` runs the outbox relay beside itself.")

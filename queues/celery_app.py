@@ -82,8 +82,10 @@ def make_celery(settings: Settings) -> Celery:
     app.conf.update(
         broker_transport_options=_transport_options(settings),
         broker_connection_retry_on_startup=True,
-        result_backend=settings.redis_url or None,
-        task_ignore_result=not settings.redis_url,
+        # No result backend: outcomes live in the database, and a Redis result store would make Redis a
+        # dependency of every task (a task whose result cannot be stored fails and is dead-lettered).
+        result_backend=None,
+        task_ignore_result=True,
         task_serializer="json",
         accept_content=["json"],
         task_acks_late=True,

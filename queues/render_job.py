@@ -172,7 +172,8 @@ def _render(services: Services, claim: Claim, folder: Path, build: Callable[...,
     product = services.catalogue.get(claim.product).with_options(spec.options)
     printer = services.catalogue.printer(product.printer)
     meta = PrintMeta(brand=claim.brand, order_ref=claim.order_ref, item_ref=claim.item_id, job_id=claim.job_id,
-                     version=claim.version, created_at=claim.created_at, quantity=claim.quantity)
+                     version=claim.version, created_at=claim.created_at, quantity=claim.quantity,
+                     sandbox=claim.sandbox)
     if cancel is None:
         return build(spec, product, sources, folder / "out", meta, printer=printer)
     return build(spec, product, sources, folder / "out", meta, printer=printer, cancel=cancel,

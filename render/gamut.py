@@ -49,7 +49,7 @@ _INTENTS = {Intent.perceptual: 0, Intent.relative: 1, Intent.saturation: 2, Inte
 _PT_GRAY, _PT_RGB, _PT_CMYK, _PT_XYZ, _PT_LAB = 3, 4, 6, 9, 10
 _SIG_SPACE = {0x47524159: (_PT_GRAY, 1), 0x52474220: (_PT_RGB, 3), 0x434D594B: (_PT_CMYK, 4)}
 _LAB16 = (_PT_LAB << 16) | (3 << 3) | 2  # TYPE_Lab_16
-_XYZ_DBL = (1 << 22) | (_PT_XYZ << 16) | (3 << 3)  # TYPE_XYZ_DBL: 0..1, D50 Y = 1 (16-bit XYZ loses the darks)
+_XYZ_DBL = (1 << 22) | (_PT_XYZ << 16) | (3 << 3)  # TYPE_XYZ_DBL, D50 Y = 1 (16-bit XYZ loses the darks)
 _D50 = np.array([0.9642, 1.0, 0.8249])
 _ALARM = (0, 0xFFFF, 0xFFFF)  # L* 0, a* b* +127.996: the proof of no printable colour
 _CACHE_SIZE = 16
@@ -236,7 +236,10 @@ def _check(source: bytes, output: OutputProfile, intent: Intent | None, channels
             _checks.move_to_end(key)
             return _checks[key]
     press = _profile_data(str(output.path))
-    check = _Lift(source, press, channels, depth) if intent is None else _Check(source, press, intent, channels, depth)
+    if intent is None:
+        check = _Lift(source, press, channels, depth)
+    else:
+        check = _Check(source, press, intent, channels, depth)
     with _lock:
         _checks[key] = check
         while len(_checks) > _CACHE_SIZE:

@@ -145,7 +145,7 @@ def _small_copy(state: SlotState, factor: int) -> Loaded | None:
     small = load(state.info, shrink=factor, random_access=random_access(state))
     image = small.image
     size = image.width * image.height * image.bands * (2 if image.format == "ushort" else 1)
-    return replace(small, image=image.copy_memory()) if size <= SMALL_COPY_BYTES else None
+    return replace(small, image=image.copy_memory(), in_memory=True) if size <= SMALL_COPY_BYTES else None
 
 
 def measure(state: SlotState, control: Control) -> Measured:

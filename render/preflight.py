@@ -52,7 +52,9 @@ def out_of_gamut_threshold(rules: Preflight, condition: str) -> float:
     return OUT_OF_GAMUT_WARN.get(condition, OUT_OF_GAMUT_WARN_DEFAULT)
 
 
-def gamut_finding(share: float, rules: Preflight, condition: str, visible: float | None = None) -> Finding | None:
+def gamut_finding(
+    share: float, rules: Preflight, condition: str, visible: float | None = None
+) -> Finding | None:
     """Warn when the share still out of gamut after black point compensation (`visible`; LittleCMS's
     `share` itself when not measured) is over the threshold. The finding's measured value is
     LittleCMS's share, as tificc -g marks it; the message gives both."""

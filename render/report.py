@@ -110,7 +110,9 @@ def metrics(state: SlotState, measured: Measured) -> RenderMetrics:
         sharpen_sigma=round(sharp.sigma, 3) if sharp else None,
         sharpen_amount=sharp.amount if sharp else None,
         out_of_gamut_share=round(measured.gamut, 6),
-        out_of_gamut_visible_share=None if measured.gamut_visible is None else round(measured.gamut_visible, 6),
+        out_of_gamut_visible_share=(
+            None if measured.gamut_visible is None else round(measured.gamut_visible, 6)
+        ),
         max_ink_percent=round(measured.preview.max_ink, 2),
         colour_note=state.colour_in.note,
     )
@@ -122,7 +124,9 @@ def findings(m: RenderMetrics, request: RenderRequest, info: SourceInfo) -> list
         preflight.ppi_finding(m.effective_ppi, rules),
         preflight.upscale_finding(m.scale_factor, rules),
         preflight.crop_loss_finding(m.crop_loss, rules),
-        preflight.gamut_finding(m.out_of_gamut_share, rules, request.profile.id, m.out_of_gamut_visible_share),
+        preflight.gamut_finding(
+            m.out_of_gamut_share, rules, request.profile.id, m.out_of_gamut_visible_share
+        ),
         preflight.ink_finding(m.max_ink_percent, rules.warn_ink or request.profile.total_ink_limit),
     ]
     if info.frames > 1:
@@ -130,7 +134,8 @@ def findings(m: RenderMetrics, request: RenderRequest, info: SourceInfo) -> list
     if info.has_alpha:
         found.append(preflight.info("alpha-flattened", None))
     if info.icc is None:
-        found.append(preflight.info("profile-assumed", "sRGB" if info.colour_space != "cmyk" else request.profile.id))
+        assumed = "sRGB" if info.colour_space != "cmyk" else request.profile.id
+        found.append(preflight.info("profile-assumed", assumed))
     return [f for f in found if f is not None]
 
 

@@ -212,6 +212,7 @@ class Loaded:
     shrink: int
     offset_x: float
     offset_y: float
+    in_memory: bool = False  # decoded whole (random access, or a small copy): any row may be read again
 
 
 def _reversed_axes(orientation: int) -> tuple[bool, bool, bool]:
@@ -257,7 +258,7 @@ def load(info: SourceInfo, *, shrink: int = 1, random_access: bool = False) -> L
             offset_x = along_x[0] - along_x[1] / shrink
         if rev_y:
             offset_y = along_y[0] - along_y[1] / shrink
-    return Loaded(image=image, shrink=shrink, offset_x=offset_x, offset_y=offset_y)
+    return Loaded(image=image, shrink=shrink, offset_x=offset_x, offset_y=offset_y, in_memory=not sequential)
 
 
 def white(image: pyvips.Image) -> list[float]:

@@ -129,7 +129,7 @@ $("confirm-form").addEventListener("submit", async e => {
         if (tracking.some(t => !t.tracking_number)) { $("confirm-msg").textContent = PL.t("p.needtracking"); return; }
         body = {action: "mark_shipped", jobs: tracking};
       } else body = {action: action === "printed" ? "mark_printed" : "retry", jobs: jobs.map(j => ({id: j.id}))};
-      const out = await PL.json("/v1/jobs/bulk", body);
+      const out = await PL.json("/v1/production/bulk", body);
       const refs = Object.fromEntries(jobs.map(j => [j.id, j.order_ref]));
       const refused = out.results.filter(r => !r.ok).map(r => PL.t("p.refused", {ref: refs[r.id] || r.id, detail: r.detail}));
       toast([PL.t("p.done", out), ...refused].join(" · "));
@@ -143,7 +143,7 @@ $("confirm-form").addEventListener("submit", async e => {
 });
 
 async function download(jobs) {
-  const r = await PL.api("/v1/jobs/download", {method: "POST", headers: {"Content-Type": "application/json"},
+  const r = await PL.api("/v1/production/download", {method: "POST", headers: {"Content-Type": "application/json"},
                                                body: JSON.stringify({jobs: jobs.map(j => j.id)})});
   const name = (/filename="([^"]+)"/.exec(r.headers.get("Content-Disposition") || "") || [])[1] || "printline.zip";
   const url = URL.createObjectURL(await r.blob());

@@ -9,7 +9,20 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from orders.db.types import UTCDateTime
@@ -40,26 +53,36 @@ class ApiKey(Base):
     revoked_at: Mapped[datetime | None]
     expires_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+    sandbox: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(),
+                                          doc="Its orders are sandbox orders: rendered, never produced.")
 
 
 class Upload(Base):
-    """An original image, content-addressed by SHA-256 within its brand."""
+    """An original image, content-addressed by SHA-256 within its brand. A direct upload is `ready` at
+    once (one record per brand and content); one fetched from `source_url` is `fetching`, then `ready`
+    (the probe's fields set, the same storage key as a direct upload of the same bytes) or `failed`."""
 
     __tablename__ = "uploads"
-    __table_args__ = (UniqueConstraint("brand", "sha256", name="uq_upload_brand_sha256"),)
+    __table_args__ = (Index("uq_upload_brand_sha256_direct", "brand", "sha256", unique=True,
+                            sqlite_where=text("source_url IS NULL"), postgresql_where=text("source_url IS NULL")),)
     id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("upl"))
     brand: Mapped[str] = mapped_column(String(40))
-    sha256: Mapped[str] = mapped_column(String(64))
-    storage_key: Mapped[str] = mapped_column(String(300))
-    size: Mapped[int] = mapped_column(Integer)
-    content_type: Mapped[str] = mapped_column(String(100))
-    format: Mapped[str] = mapped_column(String(20))
-    width: Mapped[int] = mapped_column(Integer)
-    height: Mapped[int] = mapped_column(Integer)
-    upright_width: Mapped[int] = mapped_column(Integer)
-    upright_height: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    storage_key: Mapped[str | None] = mapped_column(String(300))
+    size: Mapped[int | None] = mapped_column(Integer)
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    format: Mapped[str | None] = mapped_column(String(20))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    upright_width: Mapped[int | None] = mapped_column(Integer)
+    upright_height: Mapped[int | None] = mapped_column(Integer)
     filename: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(10), default="ready", server_default="ready")
+    source_url: Mapped[str | None] = mapped_column(String(2000))
+    failure_code: Mapped[str | None] = mapped_column(String(60))
+    failure: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime | None]
 
 
 class Order(Base):
@@ -82,6 +105,8 @@ class Order(Base):
     spec: Mapped[dict[str, Any]] = mapped_column(JSON, doc="The validated request body, as received.")
     totals: Mapped[dict[str, Any] | None] = mapped_column(JSON, doc="The quote the order was placed at.")
     packing_slip_key: Mapped[str | None] = mapped_column(String(300), doc="Newest packing slip in storage.")
+    sandbox: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(),
+                                          doc="Placed with a sandbox key: rendered, never produced.")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     items: Mapped[list[OrderItem]] = relationship(
@@ -178,6 +203,8 @@ class FeedEvent(Base):
     type: Mapped[str] = mapped_column(String(60))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime]
+    sandbox: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(),
+                                          doc="An event of a sandbox order (`\"sandbox\": true` in the object).")
 
 
 class Webhook(Base):

@@ -41,9 +41,12 @@ def subscribed(webhook: Webhook, event_type: str) -> bool:
     return "*" in webhook.events or event_type in webhook.events
 
 
-def emit(session: Session, brand: str, event_type: str, data: dict[str, Any], at: datetime) -> FeedEvent:
-    """Record a feed event and one webhook delivery for each live endpoint of the brand that wants it."""
-    event = FeedEvent(brand=brand, seq=next_seq(session, brand), type=event_type, data=data, created_at=at)
+def emit(session: Session, brand: str, event_type: str, data: dict[str, Any], at: datetime, *,
+         sandbox: bool = False) -> FeedEvent:
+    """Record a feed event and one webhook delivery for each live endpoint of the brand that wants it;
+    an event of a sandbox order says so (`"sandbox": true` at the top of the event object)."""
+    event = FeedEvent(brand=brand, seq=next_seq(session, brand), type=event_type, data=data, created_at=at,
+                      sandbox=sandbox)
     session.add(event)
     session.flush()
     hooks = session.scalars(select(Webhook).where(Webhook.brand == brand, Webhook.deleted_at.is_(None)))
@@ -85,5 +88,8 @@ def sheet_message(session: Session, brand: str, sheet_id: str, at: datetime) -> 
 
 def event_object(event: FeedEvent) -> dict[str, Any]:
     """The event as the shop sees it, the same in a webhook delivery and in `GET /v1/events`."""
-    return {"id": event.id, "type": event.type, "seq": event.seq,
-            "created_at": event.created_at.isoformat().replace("+00:00", "Z"), "data": event.data}
+    out = {"id": event.id, "type": event.type, "seq": event.seq,
+           "created_at": event.created_at.isoformat().replace("+00:00", "Z"), "data": event.data}
+    if event.sandbox:
+        out["sandbox"] = True
+    return out

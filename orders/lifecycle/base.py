@@ -55,11 +55,12 @@ class NotFound(LookupError):
 
 
 class ActionRefused(Exception):
-    """The action is not allowed now (a 409): `code` for programs, `message` for people."""
+    """The action is not allowed now (a 409): `code` for programs, `message` for people (English; the
+    API says it in the caller's language from its catalogue by `code`, formatted with `values`)."""
 
-    def __init__(self, code: str, message: str, state: str | None = None) -> None:
+    def __init__(self, code: str, message: str, state: str | None = None, **values: object) -> None:
         super().__init__(message)
-        self.code, self.message, self.state = code, message, state
+        self.code, self.message, self.state, self.values = code, message, state, values
 
 
 def _job_data(job: Job, previous: str | None) -> dict[str, Any]:
@@ -127,7 +128,8 @@ class LifecycleBase:
         tx.session.add(Event(order_id=job.item.order_id, item_id=job.item_id, job_id=job.id,
                              from_state=current.value, to_state=rule.target.value, actor=actor.label,
                              reason=reason, at=tx.at))
-        emit(tx.session, job.brand, "job.state_changed", _job_data(job, current.value), tx.at)
+        emit(tx.session, job.brand, "job.state_changed", _job_data(job, current.value), tx.at,
+             sandbox=job.item.order.sandbox)
 
     def _new_job(self, tx: _Tx, item: OrderItem, brand: str, actor: Actor, reason: str) -> Job:
         job = Job(item_id=item.id, brand=brand, version=item.current_version, state=S.queued.value,

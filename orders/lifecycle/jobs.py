@@ -52,6 +52,7 @@ class Claim:
     sources: dict[str, str]  # upload id -> storage key
     created_at: datetime
     attempt: int
+    sandbox: bool = False  # a sandbox order's: the print file says SANDBOX
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ class JobActions(LifecycleBase):
                          order_ref=job.item.order.external_id, item_id=job.item_id, version=job.version,
                          quantity=job.item.quantity, product=job.item.product, spec=spec,
                          sources={row.id: row.storage_key for row in uploads}, created_at=job.created_at,
-                         attempt=job.attempts)
+                         attempt=job.attempts, sandbox=job.item.order.sandbox)
 
     def heartbeat(self, job_id: str, attempt: int) -> bool:
         """The worker of `attempt` is alive: touch `updated_at` (one UPDATE, no event) so the relay's
@@ -176,16 +177,21 @@ class JobActions(LifecycleBase):
             job = self._job(tx, job_id, brand)
             item = job.item
             if item.cancelled_at is not None:
-                raise ActionRefused("cancelled", f"Item {item.id} is cancelled.", job.state)
+                raise ActionRefused("cancelled", f"Item {item.id} is cancelled.", job.state, item=item.id)
             if job.version != item.current_version:
                 raise ActionRefused("superseded", f"Job {job.id} is version {job.version}; version "
-                                    f"{item.current_version} replaced it.", job.state)
+                                    f"{item.current_version} replaced it.", job.state, job=job.id,
+                                    version=job.version, current=item.current_version)
             code = ReasonCode.rejected if action == "reject" else None
+            if action in ("mark_printed", "mark_shipped") and item.order.sandbox:
+                raise ActionRefused("sandbox", f"Job {job.id} belongs to a sandbox order: it is rendered for "
+                                    "testing and never printed or shipped.", job.state, job=job.id)
             if action == "mark_printed":
                 sheet = self._active_sheet(tx, job)
                 if sheet is not None:
                     raise ActionRefused("on-sheet", f"Job {job.id} is on sheet {sheet.id} ({sheet.state}): mark "
-                                        "the sheet printed, or cancel the sheet first.", job.state)
+                                        "the sheet printed, or cancel the sheet first.", job.state, job=job.id,
+                                        sheet=sheet.id, sheet_state=sheet.state)
             if action == "reject":
                 self._stale_sheet(tx, job, f"job {job.id} was rejected by QA")
             if action == "mark_shipped":

@@ -21,9 +21,10 @@ class OrderActions(LifecycleBase):
     """The shop's actions on orders."""
 
     def submit_order(self, *, brand: str, spec: OrderSpec, idempotency_key: str | None, actor: Actor,
-                     quote: PricedOrder | None = None) -> IntakeResult:
+                     quote: PricedOrder | None = None, sandbox: bool = False) -> IntakeResult:
         """Record a validated, priced order with one queued job per item, or return the one it
-        repeats (same Idempotency-Key or external_id with the same body; another body is a conflict)."""
+        repeats (same Idempotency-Key or external_id with the same body; another body is a conflict).
+        A `sandbox` order (a sandbox key's) renders like any other and never enters production."""
         digest = request_hash(spec)
         with self.sessions() as session:
             found, field = existing_order(session, brand, idempotency_key, spec.external_id)
@@ -33,13 +34,15 @@ class OrderActions(LifecycleBase):
             with self._tx() as tx:
                 order = order_rows(spec, quote, brand=brand, idempotency_key=idempotency_key, digest=digest,
                                    at=tx.at)
+                order.sandbox = sandbox
                 tx.session.add(order)
                 tx.session.flush()
                 jobs = [self._new_job(tx, item, brand, actor, "order received") for item in order.items]
                 lines = [{"item_id": item.id, "job_id": job.id, "product": item.product,
                           "quantity": item.quantity} for item, job in zip(order.items, jobs)]
                 emit(tx.session, brand, "order.created",
-                     {"order_id": order.id, "external_id": order.external_id, "items": lines}, tx.at)
+                     {"order_id": order.id, "external_id": order.external_id, "items": lines}, tx.at,
+                     sandbox=sandbox)
         except IntegrityError:
             with self.sessions() as session:  # the same order arrived twice at once: the other one won
                 found, field = existing_order(session, brand, idempotency_key, spec.external_id)
@@ -52,9 +55,10 @@ class OrderActions(LifecycleBase):
         job = _current(item)
         if job.state in (S.printed, S.shipped):
             raise ActionRefused("already-printed", f"Item {item.id} is {job.state}: it can no longer be "
-                                "cancelled (production may still reprint it).", job.state)
+                                "cancelled (production may still reprint it).", job.state, item=item.id)
         if item.cancelled_at is not None:
-            raise ActionRefused("already-cancelled", f"Item {item.id} is already cancelled.", job.state)
+            raise ActionRefused("already-cancelled", f"Item {item.id} is already cancelled.", job.state,
+                                item=item.id)
         tx.session.refresh(job, with_for_update=True)
         text = reason or "cancelled by the shop"
         self._move(tx, job, "cancel", actor, reason=text, code=ReasonCode.cancelled)
@@ -62,7 +66,7 @@ class OrderActions(LifecycleBase):
         item.cancelled_at, item.cancel_reason = tx.at, text
         emit(tx.session, order.brand, "item.cancelled",
              {"order_id": order.id, "external_id": order.external_id, "item_id": item.id, "job_id": job.id,
-              "product": item.product, "quantity": item.quantity, "reason": text}, tx.at)
+              "product": item.product, "quantity": item.quantity, "reason": text}, tx.at, sandbox=order.sandbox)
         return job
 
     def cancel_item(self, *, brand: str, order_id: str, item_id: str, actor: Actor,
@@ -101,7 +105,7 @@ class OrderActions(LifecycleBase):
         printed = [i.id for i in order.items if i.cancelled_at is None]
         emit(tx.session, order.brand, "order.cancelled",
              {"order_id": order.id, "external_id": order.external_id, "cancelled_items": item_ids,
-              "kept_items": printed}, tx.at)
+              "kept_items": printed}, tx.at, sandbox=order.sandbox)
 
     def replace_image(self, *, brand: str, order_id: str, item_id: str, spec: dict[str, Any],
                       actor: Actor) -> str:
@@ -113,10 +117,10 @@ class OrderActions(LifecycleBase):
             job = _current(item)
             if job.state not in (S.rejected, S.failed) or item.cancelled_at is not None:
                 raise ActionRefused("not-replaceable", f"The item is {job.state}; a new image is taken only "
-                                    "for rejected or failed items.", job.state)
+                                    "for rejected or failed items.", job.state)  # {state}: the job's
             item.spec = spec
             item.current_version += 1
             order.updated_at = tx.at
             new = self._new_job(tx, item, brand, actor, "new image")
-            emit(tx.session, brand, "job.state_changed", _job_data(new, None), tx.at)
+            emit(tx.session, brand, "job.state_changed", _job_data(new, None), tx.at, sandbox=order.sandbox)
             return new.id

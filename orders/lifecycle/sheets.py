@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from orders.db.models import Job, OrderItem, Sheet, SheetEvent, SheetJob
+from orders.db.models import Job, Order, OrderItem, Sheet, SheetEvent, SheetJob
 from orders.db.outbox import emit, sheet_message
 from orders.lifecycle.base import SHEET_WORKER, STALE, ActionRefused, Actor, LifecycleBase, NotFound, _Tx
 from orders.states import (
@@ -137,10 +137,10 @@ class SheetActions(LifecycleBase):
             if not products:
                 raise SheetRefused("not-card-product", f"{product!r} is not a card product on {printer}.",
                                    status=422)
-            stmt = (select(Job).join(Job.item).where(Job.brand == brand, Job.state == S.approved.value,
-                                                     Job.version == OrderItem.current_version,
-                                                     OrderItem.cancelled_at.is_(None),
-                                                     OrderItem.product.in_(products))
+            stmt = (select(Job).join(Job.item).join(OrderItem.order)
+                    .where(Job.brand == brand, Job.state == S.approved.value,
+                           Job.version == OrderItem.current_version, OrderItem.cancelled_at.is_(None),
+                           OrderItem.product.in_(products), Order.sandbox.is_(False))
                     .order_by(Job.updated_at, Job.id).with_for_update(of=Job).options(load))
             jobs = list(tx.session.scalars(stmt))
             busy = set(tx.session.scalars(select(SheetJob.job_id).where(
@@ -157,6 +157,10 @@ class SheetActions(LifecycleBase):
         if missing:
             raise NotFound("job-not-found", f"No job {', '.join(missing)} for this brand.")
         jobs = [found[i] for i in wanted]
+        sandbox = {j.id: "sandbox" for j in jobs if j.item.order.sandbox}
+        if sandbox:
+            raise SheetRefused("sandbox", "Sandbox orders never go on a press sheet: " + ", ".join(sandbox) + ".",
+                               sandbox, status=422)
         not_cards = {j.id: j.item.product for j in jobs if j.item.product not in cards
                      or (product is not None and j.item.product != product)}
         if not_cards:

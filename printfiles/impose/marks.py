@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from barcode.codex import Code128
 from reportlab.pdfgen.canvas import Canvas
 
-from printfiles import fonts
 from printfiles.impose.geometry import EPS, Rect
 from printfiles.impose.plan import Placed
 from printfiles.impose.sheet import SheetSpec
 from printfiles.layout import PT_PER_MM
-from printfiles.marks import K, SLUG_FONT, _draw_bars
+from printfiles.marks import SLUG_FONT, K, _draw_bars
+from profiles import fonts
 
 MIN_MARK_MM = 1.0  # shorter than this a mark is noise, not a guide
 _DIRECTIONS = ((1.0, 0.0), (-1.0, 0.0), (0.0, 1.0), (0.0, -1.0))

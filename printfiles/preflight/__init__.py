@@ -140,7 +140,8 @@ def _inspect(path: Path, size: int, pdf: pikepdf.Pdf, product: Product | None,
             images.append(image_info(path, pdf, index, name, image, ctm, inline, known_ink))
     if expected is not None and len(pdf.pages) != len(expected):
         findings.append(
-            finding("page-count", Severity.fail, measured=len(pdf.pages), threshold=len(expected), product=product.id)
+            finding("page-count", Severity.fail, measured=len(pdf.pages), threshold=len(expected),
+                    product=product.id)
         )
     findings.extend(image_findings(images, thresholds))
     rgb = sorted(c for c in vector_colours if "RGB" in c)

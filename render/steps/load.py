@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from profiles.catalogue import BleedStrategy
 from render import source
 from render.geometry import scale_factors, shrink_on_load
 from render.steps.state import SlotState
 
 
 def random_access(state: SlotState) -> bool:
-    """Mirrored bleed reads rows out of order."""
-    return state.request.bleed is BleedStrategy.mirror
+    """No strategy needs the whole photo decoded any more: a mirrored bleed streams too (its top
+    band from a second, short pipeline, its bottom band from a cache of the last rows; see
+    render.steps.bleed). Kept as the one place that would say otherwise."""
+    return False
 
 
 def load(state: SlotState) -> SlotState:

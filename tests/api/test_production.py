@@ -42,35 +42,35 @@ def test_job_carries_customer_and_country(client, keys, approved):
 
 def test_bulk_marks_printed_then_shipped_per_job(client, keys, approved):
     production = keys["myposter", "production"]
-    out = client.post("/v1/jobs/bulk", json={"action": "mark_printed",
+    out = client.post("/v1/production/bulk", json={"action": "mark_printed",
                                              "jobs": [{"id": approved[0]}, {"id": "job_nope"}]},
                       headers=production).get_json()
     assert (out["done"], out["refused"]) == (1, 1)
     assert out["results"][0] == {"id": approved[0], "ok": True, "state": "printed", "code": None, "detail": None}
     assert out["results"][1]["code"] == "job-not-found"
-    out = client.post("/v1/jobs/bulk", json={"action": "mark_shipped", "jobs": [
+    out = client.post("/v1/production/bulk", json={"action": "mark_shipped", "jobs": [
         {"id": approved[0], "carrier": "DHL", "tracking_number": "00340434"}, {"id": approved[1]}]},
         headers=production).get_json()
     assert [r["ok"] for r in out["results"]] == [True, False]
     assert out["results"][1]["code"] == "illegal-transition" and out["results"][1]["state"] == "approved"
     job = client.get(f"/v1/jobs/{approved[0]}", headers=production).get_json()
     assert (job["state"], job["carrier"], job["tracking_number"]) == ("shipped", "DHL", "00340434")
-    assert client.post("/v1/jobs/bulk", json={"action": "mark_printed", "jobs": [{"id": approved[1]}]},
+    assert client.post("/v1/production/bulk", json={"action": "mark_printed", "jobs": [{"id": approved[1]}]},
                        headers=keys["myposter", "qa"]).status_code == 403
-    assert client.post("/v1/jobs/bulk", json={"action": "approve", "jobs": [{"id": approved[1]}]},
+    assert client.post("/v1/production/bulk", json={"action": "approve", "jobs": [{"id": approved[1]}]},
                        headers=production).status_code == 422
 
 
 def test_download_is_one_zip_named_by_order_reference(client, keys, approved):
-    response = client.post("/v1/jobs/download", json={"jobs": approved}, headers=keys["myposter", "production"])
+    response = client.post("/v1/production/download", json={"jobs": approved}, headers=keys["myposter", "production"])
     assert response.status_code == 200 and response.mimetype == "application/zip"
     assert "attachment" in response.headers["Content-Disposition"]
     names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
     assert names == ["MP-2026-000120-1-poster-50x70-x1.pdf", "MP-2026-000121-1-poster-50x70-x2.pdf"]
     assert zipfile.ZipFile(io.BytesIO(response.data)).read(names[0]) == b"%PDF-1.6 test"
-    other = client.post("/v1/jobs/download", json={"jobs": ["job_nope"]}, headers=keys["myposter", "production"])
+    other = client.post("/v1/production/download", json={"jobs": ["job_nope"]}, headers=keys["myposter", "production"])
     assert other.status_code == 404
-    assert client.post("/v1/jobs/download", json={"jobs": approved},
+    assert client.post("/v1/production/download", json={"jobs": approved},
                        headers=keys["kartenliebe", "production"]).status_code == 404
 
 

@@ -184,7 +184,7 @@ def test_missing_front_photo_is_an_error(build):
 
 
 def test_every_font_the_catalogue_offers_ships_with_a_licence(catalogue):
-    from printfiles import fonts
+    from profiles import fonts
 
     offered = {
         f for p in catalogue.products.values() for page in p.pages for a in page.text_areas for f in a.fonts
