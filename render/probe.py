@@ -14,7 +14,7 @@ from pathlib import Path
 from render import limits as _limits
 from render.errors import InputRefused
 from render.integrity import check_complete
-from render.source import FORMATS, HEIF_UNDECODABLE, heif_decodable, open_checked
+from render.source import FORMATS, open_checked
 
 # the formats an upload may have (libvips loader names → ours); anything else is refused
 ACCEPTED_LOADERS = {loader: FORMATS[loader] for loader in
@@ -61,8 +61,6 @@ def probe_image(path: Path, *, max_pixels: int | None = None, max_decode_bytes: 
     try:
         image, header = open_checked(path, limits)
         check_complete(path, header.format)
-        if header.format == "heif" and not heif_decodable(path):
-            raise InputRefused("unsupported-format", HEIF_UNDECODABLE)
         has_icc = "icc-profile-data" in image.get_fields()
     except InputRefused as exc:
         raise ProbeError(exc.code, str(exc)) from exc

@@ -19,14 +19,14 @@ from pathlib import Path
 
 import pyvips
 
+from render import heic
 from render import limits as _limits
 from render.errors import InputRefused, RenderError
 from render.integrity import check_complete
 from render.limits import Header, Limits, lock_down
 from render.sniff import jpeg_frame, kind, png_interlaced, read_head, sniff
 
-__all__ = ["FORMATS", "HEIF_UNDECODABLE", "Loaded", "SourceInfo", "heif_decodable", "inspect", "load",
-           "lock_down", "open_checked"]
+__all__ = ["FORMATS", "Loaded", "SourceInfo", "heif_decodable", "inspect", "load", "lock_down", "open_checked"]
 
 FORMATS = {
     "jpegload": "jpeg",
@@ -34,6 +34,7 @@ FORMATS = {
     "tiffload": "tiff",
     "webpload": "webp",
     "heifload": "heif",
+    heic.LOADER: "heif",  # HEVC-coded HEIF, through pillow-heif (render/heic.py)
     "gifload": "gif",
     "jp2kload": "jp2k",
     "jxlload": "jxl",
@@ -100,14 +101,9 @@ def icc_description(data: bytes) -> str | None:
     return None
 
 
-HEIF_UNDECODABLE = ("HEIC photos compressed with HEVC cannot be decoded by the image library this service "
-                    "ships; send the photo as JPEG (iPhone: Settings > Camera > Formats > Most Compatible) "
-                    "or as AVIF.")
-
-
 def heif_decodable(path: Path) -> bool:
     """Can libvips decode this HEIF file's codec? Decodes only the file's tiny embedded thumbnail
-    (the wheel's libvips reads AVIF but has no HEVC decoder, so most iPhone HEICs are unreadable)."""
+    (the wheel's libvips reads AVIF but has no HEVC decoder: iPhone HEICs go to `render.heic`)."""
     try:
         pyvips.Image.heifload(str(path), thumbnail=True).avg()
     except pyvips.Error as exc:
@@ -157,9 +153,12 @@ def open_checked(path: Path, limits: Limits | None = None) -> tuple[pyvips.Image
     lock_down()
     fmt = _sniffed(path)
     try:
-        image = getattr(pyvips.Image, LOADERS[fmt])(str(path), access="sequential", fail_on="error")
+        if fmt == "heif" and not heif_decodable(path):  # HEVC: libheif reads the header, decodes nothing
+            image = heic.header(path)
+        else:
+            image = getattr(pyvips.Image, LOADERS[fmt])(str(path), access="sequential", fail_on="error")
         header = _header(image, fmt, path)
-    except pyvips.Error as exc:
+    except (pyvips.Error, ValueError, RuntimeError, OSError) as exc:
         raise InputRefused("not-an-image", f"The file {path.name!r} {NOT_AN_IMAGE}") from exc
     _limits.check_limits(header, limits)
     return image, header
@@ -171,12 +170,10 @@ def inspect(path: Path, *, limits: Limits | None = None) -> SourceInfo:
     image, header = open_checked(path, limits)
     check_complete(path, header.format)
     fields = set(image.get_fields())
-    loader = LOADERS[header.format]
+    loader = heic.LOADER if isinstance(image, heic.HeicHeader) else LOADERS[header.format]
     icc = bytes(image.get("icc-profile-data")) if "icc-profile-data" in fields else None
     frames, orientation = header.pages, header.orientation
     interpretation, bands, fmt = header.interpretation, header.bands, header.sample_format
-    if loader == "heifload" and not heif_decodable(path):
-        raise InputRefused("unsupported-format", HEIF_UNDECODABLE)
     if fmt in ("uchar", "char"):
         bits = 8
     elif fmt in ("ushort", "short"):
@@ -239,9 +236,12 @@ def load(info: SourceInfo, *, shrink: int = 1, random_access: bool = False) -> L
         options["shrink"] = shrink
     try:
         lock_down()
-        stored = getattr(pyvips.Image, info.loader)(str(info.path), **options)
+        if info.loader == heic.LOADER:  # decoded once into memory, upright (libheif applies irot/imir)
+            stored = heic.decode(info.path)
+        else:
+            stored = getattr(pyvips.Image, info.loader)(str(info.path), **options)
         image = stored.autorot() if info.orientation != 1 else stored
-    except pyvips.Error as exc:
+    except (pyvips.Error, ValueError, RuntimeError) as exc:
         raise RenderError(
             f"The image {info.path.name!r} is damaged and cannot be decoded; "
             "please upload the original photo again."

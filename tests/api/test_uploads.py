@@ -95,16 +95,18 @@ def test_another_brands_upload_cannot_be_ordered(client, keys, photo):
     assert body["errors"][0]["field"] == "items[0].image.upload_id"
 
 
-def test_iphone_heic_is_refused_with_advice(client, keys, tmp_path, services):
+def test_iphone_heic_is_accepted_and_probed(client, keys, tmp_path, services):
     import pillow_heif
     from PIL import Image
 
     source = tmp_path / "IMG_0001.heic"
-    pillow_heif.from_pillow(Image.new("RGB", (64, 48), (30, 90, 200))).save(str(source), quality=90)
-    body = _assert_problem(_upload(client, keys["myposter", "shop"], source.read_bytes(), "image/heic"), 422,
-                           "unsupported-format")
-    assert "Most Compatible" in body["detail"]
-    assert not (services.settings.var_dir / "storage" / "myposter").exists()
+    pillow_heif.from_pillow(Image.new("RGB", (64, 48), (30, 90, 200))).save(str(source), format="HEIF",
+                                                                           quality=90)
+    response = _upload(client, keys["myposter", "shop"], source.read_bytes(), "image/heic")
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert (body["format"], body["width"], body["height"], body["state"]) == ("heif", 64, 48, "ready")
+    assert services.storage.exists(f"myposter/uploads/{body['sha256']}")
 
 
 def _stored_filename(services, upload_id: str) -> str | None:

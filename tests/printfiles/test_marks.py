@@ -158,3 +158,15 @@ def test_canvas_printer_has_no_marks(build):
         assert _mm(page.MediaBox) == pytest.approx(_mm(page.BleedBox), abs=0.01)
         trim, bleed = _mm(page.TrimBox), _mm(page.BleedBox)
         assert trim[0] - bleed[0] == pytest.approx(20 + 15 + 5, abs=0.01)
+
+
+def test_the_slug_says_how_many_to_print(build, meta, tool):
+    from dataclasses import replace
+
+    result = build("poster-20x30", meta_=replace(meta, quantity=3))
+    text = subprocess.run([tool("pdftotext"), "-layout", str(result.printfile), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "x 3" in text
+    single = build("poster-20x30")
+    assert "x 1" in subprocess.run([tool("pdftotext"), "-layout", str(single.printfile), "-"],
+                                   capture_output=True, text=True, check=True).stdout

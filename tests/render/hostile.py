@@ -241,7 +241,7 @@ def _builders() -> list[tuple[str, str, str, str, str | None, Callable[[], bytes
         ("csv-text", "m.csv", "application/octet-stream", "refuse", "not-an-image", lambda: b"1,2,3\n4,5,6\n"),
         ("mp4-video", "clip.jpg", "image/jpeg", "refuse", "unsupported-format",
          lambda: b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + os.urandom(2000)),
-        ("heic-hevc", "IMG_0001.heic", "image/heic", "refuse", "unsupported-format", _heic),
+        ("heic-hevc", "IMG_0001.heic", "image/heic", "render", None, _heic),  # pillow-heif decodes it
         # frames and pages
         ("gif-animated", "anim.gif", "image/gif", "render", None, lambda: _pages(3).gifsave_buffer()),
         ("webp-animated", "anim.webp", "image/webp", "render", None, lambda: _pages(3).webpsave_buffer(Q=90)),

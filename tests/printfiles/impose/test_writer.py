@@ -6,45 +6,18 @@ from __future__ import annotations
 
 import subprocess
 from collections import Counter
-from datetime import UTC, datetime
 
 import pikepdf
 import pytest
 
-from printfiles.impose import CardOrder, impose_cards
-from printfiles.layout import PT_PER_MM
-from tests.printfiles.impose_cards import apply_mm, card_file, images, placements
+from tests.printfiles.impose.helpers import card_job
+from tests.printfiles.impose.helpers import mm as _mm
+from tests.printfiles.impose_cards import apply_mm, images, placements
 
 
 @pytest.fixture(scope="module")
 def job(catalogue, tmp_path_factory):
-    root = tmp_path_factory.mktemp("impose-writer")
-    folded = card_file(catalogue, "card-a6-folded", root)
-    flat = card_file(catalogue, "card-a6-flat", root)
-    result = impose_cards([CardOrder(folded, 3, "job-folded"), CardOrder(flat, 6, "job-flat")],
-                          catalogue.printer("card-digital"), root / "sheets.pdf", catalogue=catalogue,
-                          run_id="t1", created_at=datetime(2026, 11, 24, 12, tzinfo=UTC))
-    return result, folded, flat
-
-
-def _mm(array):
-    return [float(v) / PT_PER_MM for v in array]
-
-
-def test_pages_and_order(job):
-    result, _, _ = job
-    assert [(s.sheet, s.side, s.format, len(s.cards)) for s in result.sides] == [
-        (1, "front", "card-a6-folded", 2), (1, "back", "card-a6-folded", 2),
-        (2, "front", "card-a6-folded", 1), (2, "back", "card-a6-folded", 1),
-        (3, "front", "card-a6-flat", 5), (3, "back", "card-a6-flat", 5),
-        (4, "front", "card-a6-flat", 1), (4, "back", "card-a6-flat", 1)]
-    assert result.per_sheet == {"card-a6-folded": 2, "card-a6-flat": 5}
-    with pikepdf.open(result.path) as pdf:
-        assert len(pdf.pages) == 8
-        for page, side in zip(pdf.pages, result.sides, strict=True):
-            assert len(placements(page)) == len(side.cards)
-            for box in ("/MediaBox", "/BleedBox", "/TrimBox"):
-                assert _mm(page.obj[box]) == pytest.approx([0, 0, 320, 450], abs=1e-3)
+    return card_job(catalogue, tmp_path_factory.mktemp("impose-writer"))
 
 
 def test_image_bytes_are_the_cards_bytes(job):
@@ -126,11 +99,3 @@ def test_qpdf_ghostscript_and_poppler_read_the_sheets(job, tool, tmp_path):
     header_end = raw.index(b"255\n") + 4
     pixels = raw[header_end:]
     assert min(pixels) < 200 < max(pixels)  # photos and white paper both there
-
-
-def test_the_same_job_gives_the_same_bytes(job, catalogue, tmp_path):
-    result, folded, flat = job
-    again = impose_cards([CardOrder(folded, 3, "job-folded"), CardOrder(flat, 6, "job-flat")],
-                         catalogue.printer("card-digital"), tmp_path / "again.pdf", catalogue=catalogue,
-                         run_id="t1", created_at=datetime(2026, 11, 24, 12, tzinfo=UTC))
-    assert again.path.read_bytes() == result.path.read_bytes()
