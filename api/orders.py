@@ -69,9 +69,17 @@ def _not_ready(brand: str, items: list[ItemSpec]) -> list[FieldError]:
     return errors
 
 
+def _said(error: FieldError) -> str:
+    """The field error in the caller's language where the catalogue has its code (`domain-{code}`)."""
+    code = getattr(error, "code", None)
+    if code and i18n.has("error", f"domain-{code}"):
+        return i18n.text("error", f"domain-{code}", **(getattr(error, "values", None) or {}))
+    return error.message
+
+
 def unprocessable(errors: list[FieldError]) -> Problem:
     return Problem(422, "invalid-order", "; ".join(f"{e.field}: {e.message}" for e in errors),
-                   errors=[{"field": e.field, "message": e.message} for e in errors], values={"count": len(errors)})
+                   errors=[{"field": e.field, "message": _said(e)} for e in errors], values={"count": len(errors)})
 
 
 def validate_order(spec: OrderSpec, brand: str) -> Quote | None:
@@ -87,7 +95,7 @@ def validate_order(spec: OrderSpec, brand: str) -> Quote | None:
     try:
         return svc.quote(spec, brand)
     except OrderRejected as exc:
-        raise unprocessable([FieldError(exc.field, exc.message)]) from exc
+        raise unprocessable([FieldError(exc.field, exc.message, exc.code, exc.values)]) from exc
 
 
 def actor() -> Actor:

@@ -67,4 +67,4 @@ def create_quote(json_data: QuoteRequest):
     try:
         return svc.quote(json_data.as_order(), caller().brand)
     except OrderRejected as exc:
-        raise unprocessable([FieldError(FIELDS.get(exc.field, exc.field), exc.message)]) from exc
+        raise unprocessable([FieldError(FIELDS.get(exc.field, exc.field), exc.message, exc.code, exc.values)]) from exc

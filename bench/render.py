@@ -6,7 +6,8 @@
 Makes portrait "photos" of 6, 12 and 24 MP on the fly (noise and structure, so JPEG decoding
 costs what a camera photo costs), then renders each product from each photo both ways, every run
 in its own process so peak memory (ru_maxrss via os.wait4) belongs to that run alone; the two ways
-take turns `--runs` times and the best time and peak of each count:
+take turns `--runs` times; the table gives the median and best time, the lowest peak, and the
+median over the rounds of each round's time ratios (pillow / printline, printline / plain):
 
 * printline: `printline render --product P --image F --out DIR` when the CLI has it, else this
   script's `_ours` mode: render_slot (print raster, preview, overlay, report.json) + the raster
@@ -15,7 +16,10 @@ take turns `--runs` times and the best time and peak of each count:
   the same FOGRA39 profile (relative colorimetric + BPC), save CMYK JPEG (quality 95, 4:4:4),
   JPEG bytes embedded in a hand-written PDF as they are (no ASCII85), the print file only.
 
-Prints a table of wall time and peak memory with the ratios pillow / printline.
+* plain: the plain pyvips pipeline for the same job (centred crop, ICC, bicubic, JPEG, PDF): no
+  preview, no report, no sharpening. printline's target: within 1.2x of it.
+
+Prints a table of wall time and peak memory with the ratios.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import compileall
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -65,7 +70,7 @@ def _cli_has_render() -> bool:
     exe = ROOT / ".venv" / "bin" / "printline"
     if not exe.exists():
         return False
-    done = subprocess.run([str(exe), "render", "--help"], capture_output=True, text=True)
+    done = subprocess.run([str(exe), "render", "--help"], check=False, capture_output=True, text=True)
     return done.returncode == 0
 
 
@@ -140,6 +145,36 @@ def ours(product_id: str, photo: Path, out: Path) -> None:
     )
 
 
+def plain(product_id: str, photo: Path, out: Path) -> None:
+    """The plain pyvips pipeline for the same job: centred crop, bicubic enlargement (or Lanczos-3
+    reduction) on the CMYK, FOGRA39 relative + BPC, CMYK JPEG q95 4:4:4 into the PDF; no preview,
+    no report, no sharpening, no preflight."""
+    import pyvips
+
+    from profiles.catalogue import load_catalogue
+    from render import resample
+    from render.geometry import slot_geometry
+
+    pyvips.cache_set_max(0)
+    product = load_catalogue().get(product_id)
+    geometry = slot_geometry(product)
+    width, height = geometry.pixel_size()
+    image = pyvips.Image.new_from_file(str(photo), access="sequential")
+    aspect = width / height
+    if image.width / image.height > aspect:
+        crop_w = image.height * aspect
+    else:
+        crop_w = float(image.width)
+    crop_h = crop_w / aspect
+    x0, y0, scale = (image.width - crop_w) / 2, (image.height - crop_h) / 2, width / crop_w
+    cmyk = image.icc_transform(str(product.profile.path), input_profile="srgb", intent="relative",
+                               black_point_compensation=True, depth=8)
+    cmyk = resample.resample(cmyk, x0, y0, scale, scale, width, height)[0]
+    jpeg = out / "print.jpg"
+    cmyk.jpegsave(str(jpeg), Q=95, subsample_mode="off", keep=pyvips.enums.ForeignKeep.NONE)
+    write_pdf(jpeg, width, height, geometry.total_mm, out / "print.pdf", adobe_inverted=True)
+
+
 def pillow(product_id: str, photo: Path, out: Path) -> None:
     """The common way, written as well as Pillow allows."""
     from PIL import Image, ImageCms, ImageOps
@@ -190,7 +225,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="6,12,24", help="photo sizes in MP (of 6, 12, 24)")
     parser.add_argument("--products", default="poster-50x70,poster-100x150")
     parser.add_argument(
-        "--runs", type=int, default=5, help="runs per case, the two ways in turn; the best time and memory count"
+        "--runs", type=int, default=5, help="runs per case, the ways in turn (medians of paired runs and best)"
     )
     parser.add_argument(
         "--printline",
@@ -206,62 +241,49 @@ def main() -> None:
     python = sys.executable
     use_cli = args.printline == "cli" or (args.printline == "auto" and _cli_has_render())
     rows = []
+    ways = ("printline", "pillow", "plain")
     for product in args.products.split(","):
         for mp in (int(s) for s in args.sizes.split(",")):
             photo = make_photo(mp)
-            # the two ways take turns run by run, so a slow spell of the machine hits both alike
-            results = {way: (float("inf"), float("inf")) for way in ("printline", "pillow")}
+            # the ways take turns run by run, so a slow spell of the machine hits them alike; each run's
+            # ratios pair the ways' runs of that round
+            runs: dict[str, list[tuple[float, float]]] = {way: [] for way in ways}
             for _ in range(args.runs):
-                for way in results:
+                for way in ways:
                     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
                         if way == "printline" and use_cli:
-                            cmd = [
-                                str(ROOT / ".venv" / "bin" / "printline"),
-                                "render",
-                                "--product",
-                                product,
-                                "--image",
-                                str(photo),
-                                "--out",
-                                tmp,
-                            ]
+                            cmd = [str(ROOT / ".venv" / "bin" / "printline"), "render", "--product", product,
+                                   "--image", str(photo), "--out", tmp]
                         else:
-                            cmd = [
-                                python,
-                                __file__,
-                                f"_{'ours' if way == 'printline' else 'pillow'}",
-                                product,
-                                str(photo),
-                                tmp,
-                            ]
+                            mode = {"printline": "_ours", "pillow": "_pillow", "plain": "_plain"}[way]
+                            cmd = [python, __file__, mode, product, str(photo), tmp]
                         wall, peak, _ = _run(cmd)
-                    best = results[way]
-                    results[way] = (min(best[0], wall), min(best[1], peak))
-            (t_ours, m_ours), (t_pil, m_pil) = results["printline"], results["pillow"]
-            rows.append((product, mp, t_ours, m_ours, t_pil, m_pil))
-            print(
-                f"{product} {mp} MP: printline {t_ours:.2f} s {m_ours:.0f} MB | "
-                f"pillow {t_pil:.2f} s {m_pil:.0f} MB",
-                file=sys.stderr,
-                flush=True,
-            )
+                    runs[way].append((wall, peak))
+            rows.append((product, mp, runs))
+            ours, pil, bare = runs["printline"], runs["pillow"], runs["plain"]
+            print(f"{product} {mp} MP: printline {min(r[0] for r in ours):.2f} s {min(r[1] for r in ours):.0f} MB | "
+                  f"pillow {min(r[0] for r in pil):.2f} s {min(r[1] for r in pil):.0f} MB | "
+                  f"plain {min(r[0] for r in bare):.2f} s", file=sys.stderr, flush=True)
     mode = "printline render (CLI)" if use_cli else "render_slot + PDF (bench/render.py _ours)"
-    print(f"\nprintline = {mode}: print file + preview + overlay + report; pillow = print file only\n")
-    print(
-        "| product | photo | printline time | printline peak | Pillow time | Pillow peak "
-        "| time ratio | memory ratio |"
-    )
-    print("|---|---|---|---|---|---|---|---|")
-    for product, mp, t_ours, m_ours, t_pil, m_pil in rows:
-        print(
-            f"| {product} | {mp} MP | {t_ours:.2f} s | {m_ours:.0f} MB | {t_pil:.2f} s | {m_pil:.0f} MB | "
-            f"{t_pil / t_ours:.2f}x | {m_pil / m_ours:.2f}x |"
-        )
+    print(f"\nprintline = {mode}: print file + preview + overlay + report; pillow = print file only; "
+          "plain = the plain pyvips pipeline (no preview, report or sharpening)\n")
+    print("| product | photo | printline time (median / best) | printline peak | Pillow time | Pillow peak "
+          "| plain pyvips time | Pillow / printline (median of paired runs) | printline / plain | memory ratio |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for product, mp, runs in rows:
+        ours, pil, bare = runs["printline"], runs["pillow"], runs["plain"]
+        speed = statistics.median(p[0] / o[0] for p, o in zip(pil, ours, strict=True))
+        over_plain = statistics.median(o[0] / b[0] for o, b in zip(ours, bare, strict=True))
+        m_ours, m_pil = min(r[1] for r in ours), min(r[1] for r in pil)
+        print(f"| {product} | {mp} MP | {statistics.median(r[0] for r in ours):.2f} / {min(r[0] for r in ours):.2f} s "
+              f"| {m_ours:.0f} MB | {statistics.median(r[0] for r in pil):.2f} s | {m_pil:.0f} MB "
+              f"| {statistics.median(r[0] for r in bare):.2f} s | {speed:.2f}x | {over_plain:.2f}x "
+              f"| {m_pil / m_ours:.2f}x |")
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] in ("_ours", "_pillow"):
+    if len(sys.argv) == 5 and sys.argv[1] in ("_ours", "_pillow", "_plain"):
         mode, product_id, photo, out = sys.argv[1:]
-        (ours if mode == "_ours" else pillow)(product_id, Path(photo), Path(out))
+        {"_ours": ours, "_pillow": pillow, "_plain": plain}[mode](product_id, Path(photo), Path(out))
     else:
         main()

@@ -11,10 +11,11 @@ from __future__ import annotations
 class OrderRejected(ValueError):
     """An order (or quote request) that cannot be priced as sent; says which field and what to do."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, *, code: str | None = None, **values: object) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
-        self.message = message
+        self.message = message  # English; `code` and `values` let the API say it in the caller's language
+        self.code, self.values = code, values
 
     def to_problem(self) -> dict[str, str]:
         """The `invalid_params` entry of a problem+json body."""

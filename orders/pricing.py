@@ -117,7 +117,8 @@ def check_market(order: OrderSpec, markets: Markets) -> Market:
     """The order's market, its currency and language, or OrderRejected naming the field."""
     if order.market not in markets:
         raise OrderRejected(
-            "market", f"we do not sell in market {order.market!r}; use one of {', '.join(markets.codes)}"
+            "market", f"we do not sell in market {order.market!r}; use one of {', '.join(markets.codes)}",
+            code="unknown-market", market=order.market, markets=", ".join(markets.codes),
         )
     market = markets.get(order.market)
     if order.currency != market.currency:
@@ -125,12 +126,15 @@ def check_market(order: OrderSpec, markets: Markets) -> Market:
             "currency",
             f"market {market.code} is priced in {market.currency}, not "
             f"{order.currency}; send currency {market.currency!r}",
+            code="wrong-currency", market=market.code, currency=order.currency, expected=market.currency,
         )
     if order.language not in market.languages:
         raise OrderRejected(
             "language",
             f"language {order.language!r} is not offered in market {market.code}; "
             f"use one of {', '.join(market.languages)}",
+            code="unknown-language", language=order.language, market=market.code,
+            languages=", ".join(market.languages),
         )
     return market
 
@@ -142,6 +146,7 @@ def check_destination(order: OrderSpec, market: Market, markets: Markets) -> Mar
         raise OrderRejected(
             "shipping_address.country",
             f"we do not deliver to {country!r}; deliverable countries: {', '.join(markets.codes)}",
+            code="no-delivery", country=country, countries=", ".join(markets.codes),
         )
     destination = markets.get(country)
     if destination.currency != market.currency:
@@ -149,6 +154,7 @@ def check_destination(order: OrderSpec, market: Market, markets: Markets) -> Mar
             "shipping_address.country",
             f"orders to {country} are priced in "
             f"{destination.currency}; place them in a {destination.currency} market",
+            code="destination-currency", country=country, currency=destination.currency,
         )
     return destination
 
@@ -157,7 +163,8 @@ def check_customer(order: OrderSpec, destination: Market, markets: Markets) -> V
     """The VAT decision; a B2B order needs a company and a valid VAT ID."""
     customer = order.customer
     if customer.type is CustomerType.b2b and not (customer.company and customer.company.strip()):
-        raise OrderRejected("customer.company", "a business (b2b) order needs the company name")
+        raise OrderRejected("customer.company", "a business (b2b) order needs the company name",
+                            code="company-missing")
     return decide(customer.type.value, destination, markets, customer.vat_id)
 
 

@@ -54,11 +54,11 @@ def is_outage(exc: BaseException) -> bool:
 
 
 def public_report(value: Any) -> Any:
-    """The report without server paths: a `*_path` value keeps only its file name (the files are
-    served by the API under their own links)."""
+    """The report without server paths: a `*_path` or `file` value keeps only its file name (the files
+    are served by the API under their own links)."""
     if isinstance(value, dict):
-        return {k: (Path(v).name if k.endswith("_path") and isinstance(v, str) and v else public_report(v))
-                for k, v in value.items()}
+        return {k: (Path(v).name if (k.endswith("_path") or k == "file") and isinstance(v, str) and v
+                    else public_report(v)) for k, v in value.items()}
     if isinstance(value, list):
         return [public_report(v) for v in value]
     return value

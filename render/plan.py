@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as _field
+from typing import Any
 
 from vocab.spec import Crop, CropMode, ImageRef, ItemSpec, TextField
 from profiles.catalogue import BleedStrategy, ImageSlot, Intent, Kind, Orientation, Page, Product, TextArea
@@ -35,7 +37,9 @@ class FieldError:
     """One thing wrong with the customer's input, at its JSON path (`image.crop`, `items[0].product`)."""
 
     field: str
-    message: str
+    message: str  # English; with a `code` (and its `values`) the API says it in the caller's language
+    code: str | None = _field(default=None, compare=False)
+    values: dict[str, Any] | None = _field(default=None, compare=False, hash=False)
 
 
 @dataclass(frozen=True)

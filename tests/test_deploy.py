@@ -184,3 +184,109 @@ def test_kustomize_builds_with_one_image_everywhere() -> None:
     pods = [d for d in docs if d["kind"] in {"Deployment", "Job"}]
     images = {c["image"] for d in pods for c in d["spec"]["template"]["spec"]["containers"]}
     assert len(pods) == 3 and len(images) == 1 and images != {"printline"}
+
+
+# ---------------------------------------------------------------- schemas and sizing (issue 15)
+
+K8S_VERSION = "1.37.0"  # the Kubernetes schemas kubernetes-validate ships (pinned in setup.cfg)
+KEDA_SCHEMAS = {"ScaledObject": "keda-scaledobject-v1alpha1.json",
+                "TriggerAuthentication": "keda-triggerauthentication-v1alpha1.json"}
+SIZING = ROOT / "k8s" / "sizing.json"
+
+
+def _strict(schema: Any) -> Any:
+    """The schema with `additionalProperties: false` wherever it lists properties and says nothing
+    else (as kubernetes-validate's -strict schemas do): a misspelt field is an error, not pruned."""
+    if isinstance(schema, dict):
+        out = {k: _strict(v) for k, v in schema.items()}
+        if "properties" in out and "additionalProperties" not in out and out.get("type") == "object":
+            out["additionalProperties"] = False
+        return out
+    if isinstance(schema, list):
+        return [_strict(v) for v in schema]
+    return schema
+
+
+def _keda_validator(kind: str):
+    import json
+
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((K8S / "schemas" / KEDA_SCHEMAS[kind]).read_text("utf-8"))
+    return jsonschema.Draft7Validator(_strict(schema))
+
+
+def test_every_manifest_validates_against_the_kubernetes_schemas() -> None:
+    kubernetes_validate = pytest.importorskip("kubernetes_validate")
+    checked = 0
+    for path, doc in manifests():
+        if doc["kind"] in KEDA_SCHEMAS:
+            continue
+        kubernetes_validate.validate(doc, K8S_VERSION, strict=True)  # raises ValidationError
+        checked += 1
+    assert checked >= 10
+
+
+def test_keda_objects_validate_against_keda_crd_schemas() -> None:
+    docs = [doc for _, doc in manifests(K8S / "extras") if doc["kind"] in KEDA_SCHEMAS]
+    assert {d["kind"] for d in docs} == set(KEDA_SCHEMAS)
+    for doc in docs:
+        errors = [e.message for e in _keda_validator(doc["kind"]).iter_errors(doc)]
+        assert not errors, (doc["metadata"]["name"], errors)
+
+
+def test_the_validation_refuses_broken_manifests() -> None:
+    import copy
+
+    kubernetes_validate = pytest.importorskip("kubernetes_validate")
+    worker = copy.deepcopy(by_kind("Deployment")["printline-worker"])
+    worker["spec"]["replicas"] = "two"
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(worker, K8S_VERSION, strict=True)
+    worker = copy.deepcopy(by_kind("Deployment")["printline-worker"])
+    container(worker)["resource"] = container(worker).pop("resources")  # misspelt: strict refuses it
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(worker, K8S_VERSION, strict=True)
+    [scaled] = [d for _, d in manifests(K8S / "extras") if d["kind"] == "ScaledObject"]
+    validator = _keda_validator("ScaledObject")
+    for broken in ({"minReplicaCount": "2"}, {"triggers": None}, {"maxReplicas": 20}):
+        candidate = copy.deepcopy(scaled)
+        candidate["spec"].update(broken)
+        if broken.get("triggers", 1) is None:
+            del candidate["spec"]["triggers"]
+        assert list(validator.iter_errors(candidate)), broken
+    candidate = copy.deepcopy(scaled)
+    candidate["spec"]["triggers"][0]["metadata"]["value"] = 2  # trigger metadata values are strings
+    assert list(validator.iter_errors(candidate))
+
+
+def _mi(value: str) -> float:
+    return quantity(value) / 2**20
+
+
+def test_worker_sizing_follows_the_measured_figures() -> None:
+    """Requests, limits, libvips threads and the KEDA target are derived from k8s/sizing.json's
+    measured figures the way k8s/README.md says."""
+    import json
+    import math
+
+    sizing = json.loads(SIZING.read_text("utf-8"))
+    measured, targets = sizing["measured"], sizing["targets"]
+    worker = by_kind("Deployment")["printline-worker"]
+    config = by_kind("ConfigMap")["printline-config"]["data"]
+    resources = container(worker)["resources"]
+    concurrency = int(config["PRINTLINE_WORKER_CONCURRENCY"])
+    assert concurrency == 1  # one render per pod: memory flat, scaling by pods
+    peak_mb = measured["worker_tree_peak_mb"]
+    request, limit = _mi(resources["requests"]["memory"]), _mi(resources["limits"]["memory"])
+    assert request * 2**20 >= peak_mb * 1e6 * targets["memory_headroom"]
+    assert limit * 2**20 >= measured["worker_tree_worst_mb"] * 1e6 * targets["memory_headroom"]
+    assert limit >= request
+    cpu = resources["requests"]["cpu"]
+    assert float(cpu) == targets["cpu_per_pod"] and float(resources["limits"]["cpu"]) >= float(cpu)
+    env = {e["name"]: e["value"] for e in container(worker).get("env", [])}
+    assert int(env["VIPS_CONCURRENCY"]) == targets["vips_threads_per_core"] * targets["cpu_per_pod"]
+    [scaled] = [d for _, d in manifests(K8S / "extras") if d["kind"] == "ScaledObject"]
+    [trigger] = scaled["spec"]["triggers"]
+    per_pod = max(1, math.floor(targets["queue_wait_seconds"] / measured["service_seconds_per_job"]))
+    assert trigger["metadata"]["value"] == str(per_pod)
+    assert trigger["metadata"]["mode"] == "QueueLength"

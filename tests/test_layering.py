@@ -96,3 +96,69 @@ def test_no_module_is_over_450_lines():
     long = [f"{path.relative_to(ROOT)}: {n} lines" for package in PACKAGES if (ROOT / package).is_dir()
             for path in _modules(package) if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES]
     assert not long, "\n".join(long)
+
+
+# Source modules without a mirrored test module (`tests/<package>/.../test_<module>.py`, or
+# `test_<module>_<aspect>.py` beside it; a package's `__init__.py` is mirrored by `test_<package>.py`).
+# Shrink this list; never grow it without a reason next to the entry.
+NO_BEHAVIOUR_OF_ITS_OWN = {
+    "orders/db/__init__.py", "orders/db/models.py",  # table declarations (test_migrate.py compares them)
+    "orders/errors.py", "printfiles/impose/errors.py", "render/errors.py",  # exception classes only
+    "printfiles/preflight/models.py",  # pydantic report models, no logic
+    "profiles/base.py",  # a path and an exception class
+    "vocab/options.py",  # enums only
+    "storage/base.py",  # the Storage protocol and its errors (tests/storage/test_backends.py runs it)
+    "api/context.py", "queues/ports.py",  # protocols
+    "profiles/fonts/__init__.py", "queues/webhooks/__init__.py",  # re-exports
+    "orders/lifecycle/__init__.py",  # re-exports and the class made of the action groups (tests/orders/lifecycle/)
+}
+LEFT_WHILE_OTHERS_EDIT = {  # being edited now: their tests stay where they are for this pass
+    *(f"render/{m}.py" for m in ("integrity", "measure", "pipeline", "preflight", "probe", "proof_tiles",
+                                 "report", "request", "resample", "sniff", "source")),
+    *(f"render/steps/{m}.py" for m in ("bleed", "colour", "crop", "encode", "load", "scale", "state")),
+    *(f"queues/{m}.py" for m in ("celery_app", "dispatch", "packing_slip", "proof_job", "tasks")),
+    *(f"printline/{m}.py" for m in ("clock", "degrade", "devserver", "logs", "render_cmd", "services")),
+    "api/fetch.py", "api/keys.py",
+    "render/heic.py",  # new while this test was written, no test module yet: the render owner's to add
+}
+NOT_MIRRORED_YET = {  # behaviour of their own, tested under other names or not at all: to do
+    "api/app.py", "api/auth.py", "api/schemas.py",  # through the API tests (test_authorisation.py, test_contract.py)
+    "api/errors.py", "api/pagination.py", "api/inputs.py", "api/views.py",  # through the API tests
+    "api/health.py", "api/metrics.py",  # test_operations.py
+    "api/products.py", "api/proof.py", "api/pages.py",  # test_contract.py, tests/browser/
+    "printfiles/report.py", "printfiles/preview.py", "printfiles/text.py", "printfiles/compose.py",
+    "printfiles/pdfx.py", "printfiles/embed.py", "printfiles/colour.py",  # test_build_*.py, test_cards.py, test_proof.py
+}
+ALLOWED_WITHOUT_TEST_MODULE = NO_BEHAVIOUR_OF_ITS_OWN | LEFT_WHILE_OTHERS_EDIT | NOT_MIRRORED_YET
+
+
+def _mirror(path: Path) -> tuple[Path, str] | None:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    if len(parts) == 1:  # a top-level package's __init__: re-exports, mirrored by the package's folder
+        return None
+    return ROOT / "tests" / Path(*parts[:-1]), parts[-1]
+
+
+def _has_test_module(path: Path) -> bool:
+    mirror = _mirror(path)
+    if mirror is None:
+        return True
+    folder, name = mirror
+    return (folder / f"test_{name}.py").is_file() or any(folder.glob(f"test_{name}_*.py"))
+
+
+def test_every_module_has_its_test_module():
+    """A newcomer finds a module's tests by its path: `orders/lifecycle/jobs.py` is tested in
+    `tests/orders/lifecycle/test_jobs.py`. A new module without one fails here."""
+    sources = {path.relative_to(ROOT).as_posix(): path for package in PACKAGES if (ROOT / package).is_dir()
+               for path in _modules(package)}
+    missing = sorted(name for name, path in sources.items()
+                     if name not in ALLOWED_WITHOUT_TEST_MODULE and not _has_test_module(path))
+    assert not missing, ("no test module mirrors these (add tests/<package>/.../test_<module>.py):\n"
+                         + "\n".join(missing))
+    stale = sorted(name for name in ALLOWED_WITHOUT_TEST_MODULE
+                   if name not in sources or _has_test_module(sources[name]))
+    assert not stale, ("allowed without a test module but gone or mirrored now; drop from the list:\n"
+                       + "\n".join(stale))

@@ -106,15 +106,11 @@ def preflight_pdf(path: Path, product: Product | None = None, *,
             return _broken(path, size, "pdf-damaged", "error", error=type(exc).__name__, detail=str(exc))
 
 
-def _inspect(path: Path, size: int, pdf: pikepdf.Pdf, product: Product | None,
-             known_ink: Mapping[str, float] | None = None) -> PreflightReport:
-    findings: list[Finding] = []
-    thresholds: Preflight = product.preflight if product is not None else Preflight()
-    if pdf.is_encrypted:
-        findings.append(finding("pdf-encrypted", Severity.fail))
+def _read_pages(path: Path, pdf: pikepdf.Pdf, product: Product | None, known_ink: Mapping[str, float] | None,
+                findings: list[Finding], vector_colours: set[str]) -> tuple[list[PageInfo], list[ImageInfo]]:
+    """Each page's boxes (checked against the product's layout) and the images placed on it."""
     pages: list[PageInfo] = []
     images: list[ImageInfo] = []
-    vector_colours: set[str] = set()
     expected = product.layout() if product is not None else None
     for index, page in enumerate(pdf.pages):
         media = box(page.obj, "/MediaBox") or box(
@@ -123,14 +119,8 @@ def _inspect(path: Path, size: int, pdf: pikepdf.Pdf, product: Product | None,
         if media is None:
             findings.append(finding("box-missing", Severity.fail, "media", page=index + 1))
             continue
-        info = PageInfo(
-            index=index,
-            media=media,
-            crop=box(page.obj, "/CropBox"),
-            bleed=box(page.obj, "/BleedBox"),
-            trim=box(page.obj, "/TrimBox"),
-            rotate=int(inherited(page, "/Rotate") or 0),
-        )
+        info = PageInfo(index=index, media=media, crop=box(page.obj, "/CropBox"), bleed=box(page.obj, "/BleedBox"),
+                        trim=box(page.obj, "/TrimBox"), rotate=int(inherited(page, "/Rotate") or 0))
         pages.append(info)
         findings.extend(
             box_findings(info, expected[index] if expected and index < len(expected) else None, product)
@@ -138,6 +128,28 @@ def _inspect(path: Path, size: int, pdf: pikepdf.Pdf, product: Product | None,
         resources = inherited(page, "/Resources")
         for name, image, ctm, inline in placed_images(page, resources, IDENTITY, colours=vector_colours):
             images.append(image_info(path, pdf, index, name, image, ctm, inline, known_ink))
+    return pages, images
+
+
+def _ink_finding(images: list[ImageInfo], thresholds: Preflight, product: Product | None) -> Finding | None:
+    """Ink the render measured (known_ink) was judged by the render's own finding; judge the rest."""
+    measured = [i.max_ink_percent for i in images if i.max_ink_percent is not None and not i.ink_known]
+    judged = max(measured) if measured else None
+    limit = thresholds.warn_ink or (product.profile.total_ink_limit if product is not None else 300.0)
+    if judged is not None and judged > limit + 1.0:  # +1 %: 8-bit rounding of four channels
+        return finding("ink-coverage", Severity.warn, "pdf", measured=judged, threshold=limit)
+    return None
+
+
+def _inspect(path: Path, size: int, pdf: pikepdf.Pdf, product: Product | None,
+             known_ink: Mapping[str, float] | None = None) -> PreflightReport:
+    findings: list[Finding] = []
+    thresholds: Preflight = product.preflight if product is not None else Preflight()
+    if pdf.is_encrypted:
+        findings.append(finding("pdf-encrypted", Severity.fail))
+    vector_colours: set[str] = set()
+    expected = product.layout() if product is not None else None
+    pages, images = _read_pages(path, pdf, product, known_ink, findings, vector_colours)
     if expected is not None and len(pdf.pages) != len(expected):
         findings.append(
             finding("page-count", Severity.fail, measured=len(pdf.pages), threshold=len(expected),
@@ -160,14 +172,9 @@ def _inspect(path: Path, size: int, pdf: pikepdf.Pdf, product: Product | None,
     findings.extend(warning_findings(path, pdf.get_warnings()))
     inks = [i.max_ink_percent for i in images if i.max_ink_percent is not None]
     max_ink = max(inks) if inks else None
-    # ink the render measured (known_ink) was judged by the render's own finding; judge the rest
-    measured = [i.max_ink_percent for i in images if i.max_ink_percent is not None and not i.ink_known]
-    judged = max(measured) if measured else None
-    limit = thresholds.warn_ink or (product.profile.total_ink_limit if product is not None else 300.0)
-    if judged is not None and judged > limit + 1.0:  # +1 %: 8-bit rounding of four channels
-        findings.append(
-            finding("ink-coverage", Severity.warn, "pdf", measured=judged, threshold=limit)
-        )
+    ink = _ink_finding(images, thresholds, product)
+    if ink is not None:
+        findings.append(ink)
     return PreflightReport(
         file=str(path),
         size_bytes=size,

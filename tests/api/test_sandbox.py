@@ -103,3 +103,14 @@ def test_keys_create_sandbox_on_the_command_line(tmp_path):
     listed = json.loads(subprocess.run([*cli, "keys", "list", "--json"], env=env, check=True, capture_output=True,
                                        text=True).stdout)
     assert [k["sandbox"] for k in listed] == [True]
+
+
+def test_domain_refusals_speak_the_callers_language(client, keys, photo):
+    """Pricing's refusals (by code) and the lifecycle's (by code, with values) come from the catalogues."""
+    shop = {**keys["myposter", "shop"], "Accept-Language": "fr"}
+    upload = client.post("/v1/uploads", data=photo.read_bytes(), headers={**shop, "Content-Type": "image/jpeg"})
+    body = order_body(upload.get_json()["id"], currency="CHF")
+    error = client.post("/v1/orders", json=body, headers=shop).get_json()["errors"][0]
+    assert error["field"] == "currency" and error["message"].startswith("Le marché DE est facturé en EUR")
+    english = client.post("/v1/orders", json=body, headers=keys["myposter", "shop"]).get_json()["errors"][0]
+    assert english["message"] == "Market DE is priced in EUR, not CHF; send currency EUR."

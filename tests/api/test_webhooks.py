@@ -1,5 +1,5 @@
 """Webhooks and the events feed over the API: registration with SSRF checks, secrets shown once and
-rotated, brand isolation, the feed in seq order; quantity, cancel, totals and the packing slip."""
+rotated, brand isolation (the feed itself: test_events.py); quantity, cancel, totals and the packing slip."""
 
 from __future__ import annotations
 
@@ -7,17 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.conftest import order_body
-
-
-def _order(client, keys, photo, *, brand: str = "myposter", quantities=(3, 1), external_id: str = "MP-7") -> dict:
-    shop = keys[brand, "shop"]
-    upload = client.post("/v1/uploads", data=photo.read_bytes(), headers={**shop, "Content-Type": "image/jpeg"})
-    body = order_body(upload.get_json()["id"], external_id=external_id)
-    body["items"] = [{**body["items"][0], "quantity": q} for q in quantities]
-    response = client.post("/v1/orders", json=body, headers=shop)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
+from tests.api.helpers import order_of_lines as _order
 
 
 @pytest.mark.parametrize("url", ["http://127.0.0.1/h", "http://localhost:8080/h", "http://10.0.0.7/h",
@@ -63,21 +53,6 @@ def test_webhooks_and_events_are_brand_scoped(client, keys, photo):
     mine = client.get("/v1/events", headers=keys["myposter", "shop"]).get_json()["events"]
     assert mine and client.get("/v1/events", headers=other).get_json()["events"] == []
     assert client.get("/v1/events", headers=keys["myposter", "qa"]).status_code == 403
-
-
-def test_the_feed_is_in_seq_order_and_pages_by_after(client, keys, photo):
-    shop = keys["myposter", "shop"]
-    order = _order(client, keys, photo)
-    client.post(f"/v1/orders/{order['id']}/items/{order['items'][1]['id']}/cancel", json={}, headers=shop)
-    page = client.get("/v1/events?limit=2", headers=shop).get_json()
-    rest = client.get(f"/v1/events?after={page['next_after']}", headers=shop).get_json()
-    events = page["events"] + rest["events"]
-    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
-    assert [e["type"] for e in events] == ["order.created", "job.state_changed", "item.cancelled"]
-    changed = events[1]["data"]
-    assert changed["state"] == "cancelled" and changed["previous_state"] == "queued"
-    assert {"order_id", "external_id", "item_id", "job_id", "version", "state", "previous_state", "reason",
-            "quantity"} <= set(changed)
 
 
 def test_quantity_in_item_and_job_json(client, keys, photo):

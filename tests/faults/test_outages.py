@@ -3,7 +3,7 @@
 - S3 refusing (proxy) for `S3_OUTAGE` s mid-render: the API answers 503 with Retry-After, `/readyz`
   503; the worker's storage errors are outages, retried with growing backoff and not counted as
   attempts (backoff cap 4 s here; in production 2 s doubling to 60 s, 12 retries: 4-8 min, see
-  tests/queues/test_outage_backoff.py), so every job renders once S3 is back. 30 s instead of 60 s
+  tests/queues/test_outage_backoff.py), so every job renders once S3 is back. 25 s instead of 60 s
   keeps the test under a minute; the retry budget, not the outage length, is what matters.
 - PostgreSQL backends killed (`pg_terminate_backend`) three times while jobs render: a claim or a
   finish that loses its connection raises, the message goes back to the queue, the job is re-claimed.
@@ -19,7 +19,7 @@ import time
 import pytest
 
 pytestmark = pytest.mark.integration
-S3_OUTAGE = 30
+S3_OUTAGE = 25
 
 
 def test_s3_refusing_for_a_while(fault_stack, tmp_path):

@@ -46,6 +46,9 @@ def test_upload_order_render_download(stack, tmp_path):
     assert job.get("state") == "qa_pending", (job, logs[1].read_text()[-5000:])
     assert job["verdict"] == job["report"]["verdict"] == "warn"  # 142 ppi: below the poster's 150
     assert "low-ppi" in {finding["code"] for finding in job["report"]["findings"]}
+    status, _, stored = http.call("GET", f"/v1/jobs/{job_id}/report")
+    for served in (json.dumps(job), stored.decode()):  # no server path, no exception text
+        assert str(tmp_path) not in served and "/work/" not in served and "Traceback" not in served
 
     status, headers, pdf_bytes = http.call("GET", f"/v1/jobs/{job_id}/printfile")
     assert status == 200 and pdf_bytes.startswith(b"%PDF")

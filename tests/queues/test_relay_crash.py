@@ -48,7 +48,7 @@ def _drain(env: dict[str, str]) -> Counter:
     from kombu import Connection
 
     from printline.settings import Settings
-    from queues.celery_app import make_celery
+    from queues.celery_app import make_celery, render_queue
 
     settings = Settings(_env_file=None, **{k[len("PRINTLINE_"):].lower(): v for k, v in env.items()
                                            if k.startswith("PRINTLINE_")})
@@ -56,7 +56,7 @@ def _drain(env: dict[str, str]) -> Counter:
     seen: Counter = Counter()
     with Connection(settings.effective_broker_url,
                     transport_options=app.conf.broker_transport_options) as conn:
-        queue = conn.SimpleQueue(settings.queue)
+        queue = conn.SimpleQueue(render_queue(settings))  # the same arguments (quorum on RabbitMQ)
         try:
             while True:
                 try:
