@@ -24,7 +24,7 @@ class _Site:
         site = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 site.hits.append(self.path)
                 status, headers, body, delay = site.routes.get(self.path, (404, {}, b"no", 0.0))
                 time.sleep(delay)
