@@ -17,7 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 from printfiles.embed import RasterFile, placeholder_image, splice_rasters
 from printfiles.layout import PT_PER_MM, Box, PageFrame
 from printfiles.marks import SlugInfo, draw_crop_marks, draw_sandbox_stamp, draw_slug
-from printfiles.pdfx import DocInfo, apply_pdfx4
+from printfiles.pdfx import DocInfo, apply_pdfx4, save_pdfx
 from printfiles.text import TextBlock, draw_text
 from profiles.icc import OutputProfile
 from profiles.printers import Printer
@@ -126,13 +126,5 @@ def write_printfile(
                 page.contents_add(pdf.make_stream(("\n".join(ops) + "\n").encode("ascii")), prepend=True)
                 page.contents_coalesce()
         apply_pdfx4(pdf, profile, info)
-        pdf.save(
-            draft,
-            min_version="1.6",
-            deterministic_id=True,
-            compress_streams=True,
-            stream_decode_level=pikepdf.StreamDecodeLevel.none,
-            object_stream_mode=pikepdf.ObjectStreamMode.disable,
-            fix_metadata_version=False,
-        )
+        save_pdfx(pdf, draft)
     return splice_rasters(draft, out_path, rasters)

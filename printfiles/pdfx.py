@@ -118,3 +118,12 @@ def apply_pdfx4(pdf: pikepdf.Pdf, profile: OutputProfile, info: DocInfo) -> None
             GTS_PDFXVersion=pikepdf.String(PDFX_VERSION),
         )
     )
+
+
+def save_pdfx(pdf: pikepdf.Pdf, path) -> None:
+    """Write a PDF/X-4 file the way every print file and sheet is written: deterministic ids (the same
+    input gives the same bytes), streams compressed but never decoded (image bytes stay as they are),
+    no object streams (PDF/X readers differ on them), the XMP metadata left as `apply_pdfx4` wrote it."""
+    pdf.save(path, min_version="1.6", deterministic_id=True, compress_streams=True,
+             stream_decode_level=pikepdf.StreamDecodeLevel.none,
+             object_stream_mode=pikepdf.ObjectStreamMode.disable, fix_metadata_version=False)

@@ -24,7 +24,7 @@ from printfiles.impose.geometry import Affine, Rect
 from printfiles.impose.marks import draw_marks, draw_sheet_slug, sheet_marks
 from printfiles.impose.plan import Plan, SheetSide
 from printfiles.layout import PT_PER_MM
-from printfiles.pdfx import DocInfo, apply_pdfx4
+from printfiles.pdfx import DocInfo, apply_pdfx4, save_pdfx
 from profiles.icc import OutputProfile
 
 SlugText = Callable[[SheetSide], tuple[str, str]]  # side -> (sheet id, text line)
@@ -102,15 +102,7 @@ def write_sheets(plan: Plan, slug_text: SlugText, info: DocInfo, out_path: Path,
                     page.contents_add(pdf.make_stream(("\n".join(ops) + "\n").encode("ascii")), prepend=True)
                     page.contents_coalesce()
             apply_pdfx4(pdf, _profile_of(plan.cards[0].intent, scratch), info)
-            pdf.save(
-                out_path,
-                min_version="1.6",
-                deterministic_id=True,
-                compress_streams=True,
-                stream_decode_level=pikepdf.StreamDecodeLevel.none,
-                object_stream_mode=pikepdf.ObjectStreamMode.disable,
-                fix_metadata_version=False,
-            )
+            save_pdfx(pdf, out_path)
     finally:
         for source in sources:
             source.close()
