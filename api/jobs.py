@@ -29,8 +29,9 @@ ALL = roles("shop", "production", "qa")
 class JobQuery(BaseModel):
     state: list[JobState] | None = Field(None, description="e.g. `approved` for what is ready to print; "
                                          "repeat for several (`state=approved&state=printed`).")
-    printer: str | None = Field(None, description="Printer profile id, e.g. `poster-inkjet`")
-    product: list[str] | None = Field(None, description="Product ids; repeat for several.")
+    printer: pagination.ProfileId | None = Field(None, description="Printer profile id, e.g. `poster-inkjet`")
+    product: list[pagination.ProfileId] | None = Field(None, max_length=50,
+                                                       description="Product ids; repeat for several.")
     created_after: pagination.IsoTime | None = pagination.CREATED_AFTER
     created_before: pagination.IsoTime | None = pagination.CREATED_BEFORE
     cursor: str | None = pagination.CURSOR

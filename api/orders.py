@@ -29,7 +29,8 @@ log = structlog.get_logger(__name__)
 
 class OrderQuery(BaseModel):
     external_id: str | None = Field(None, description="The shop's order number.")
-    product: list[str] | None = Field(None, description="Orders with an item of one of these products "
+    product: list[pagination.ProfileId] | None = Field(None, max_length=50,
+                                                       description="Orders with an item of one of these products "
                                       "(repeat: `product=a&product=b`).")
     created_after: pagination.IsoTime | None = pagination.CREATED_AFTER
     created_before: pagination.IsoTime | None = pagination.CREATED_BEFORE

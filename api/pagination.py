@@ -32,6 +32,9 @@ def _iso(value: Any) -> Any:
 IsoTime = Annotated[AwareDatetime, BeforeValidator(_iso)]
 CREATED_AFTER = Field(None, description="Only those created at or after this time (ISO 8601 with time zone).")
 CREATED_BEFORE = Field(None, description="Only those created before this time (ISO 8601 with time zone).")
+# A product or printer id in a filter has the catalogue's form (profiles.catalogue.Product.id): text of
+# another form names nothing and is refused as 400, not answered with an empty page.
+ProfileId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
 
 
 def encode(key: Any, row_id: Any) -> str:

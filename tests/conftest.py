@@ -392,18 +392,12 @@ def stack(request, tmp_path: Path):
 # Tests that failed on a clean clone under CI=true at the end of the session that wrote them, kept in
 # the suite (run them with PRINTLINE_RUN_KNOWN_FAILING=1) and named in the closing note as open work.
 KNOWN_FAILING = {
-    "tests/api/test_contract.py::test_schemathesis_finds_no_server_error_and_no_contract_failure":
-        "schemathesis ST201: GET /v1/jobs accepts a `product` query value the schema forbids",
     "tests/faults/test_outages.py::test_s3_refusing_for_a_while": "S3 outage test fails on a clean clone",
     "tests/faults/test_outages.py::test_postgres_connections_killed": "fails on a clean clone",
     "tests/faults/test_outages.py::test_redis_unreachable": "fails on a clean clone",
     "tests/faults/test_worker_killed.py::test_worker_killed_mid_store": "fails on a clean clone",
     "tests/faults/test_worker_killed.py::test_render_past_its_time_limit_fails_with_a_reason":
         "the soft time limit surfaces as SoftTimeLimitExceeded in the worker log",
-    "tests/queues/test_relay_crash.py::test_a_killed_relay_loses_nothing[embedded]":
-        "the first relay on the file transport published nothing within 30 s on a clean clone",
-    "tests/render/test_hostile.py::test_accepted_files_render_under_the_memory_limit":
-        "an accepted hostile file peaked at 654 MB (limit 500 MB)",
 }
 
 

@@ -100,6 +100,7 @@ def test_a_killed_relay_loses_nothing(request, tmp_path: Path, kind: str):
             time.sleep(0.01)
         os.kill(first.pid, signal.SIGKILL)  # mid-work: some published, some not, some not yet marked
         first.wait(timeout=10)
+        delivered_before_kill = len(receiver.calls)
         left = (_pending(services, "render"), _pending(services, "webhook"))
 
         second = subprocess.Popen([*CLI, "relay"], env=env, stdout=(tmp_path / "relay-2.log").open("w"),
@@ -116,10 +117,13 @@ def test_a_killed_relay_loses_nothing(request, tmp_path: Path, kind: str):
         published = _drain(env)
         delivered = Counter(headers["webhook-id"] for headers, _ in receiver.calls)
         lost_jobs = set(jobs) - set(published)
-        print(f"{kind}: killed with {left[0]} renders and {left[1]} deliveries pending; "
+        print(f"{kind}: killed with {left[0]} renders and {left[1]} deliveries pending "
+              f"({delivered_before_kill} delivered); "
               f"{sum(published.values()) - len(published)} duplicate render messages, "
               f"{sum(delivered.values()) - len(delivered)} duplicate deliveries")
-        assert left[0] < ORDERS or left[1] < ORDERS  # the kill came after the first relay had started
+        # The kill came after the first relay had started: it had marked rows as sent, or it had
+        # delivered to the shop without marking yet (the window this test is about).
+        assert left[0] < ORDERS or left[1] < ORDERS or delivered_before_kill > 0
         assert lost_jobs == set() and len(published) == ORDERS
         assert len(delivered) == ORDERS  # every order.created reached the shop
     finally:
