@@ -18,7 +18,7 @@ COPY . .
 # Install, then fail the build early if the command or the packaged data files did not make it.
 RUN pip install --no-deps . \
  && cd / && printline --help > /dev/null \
- && python -c "from orders.db.migrate import MIGRATIONS; assert any((MIGRATIONS / 'versions').glob('*.py')), MIGRATIONS"
+ && python -c "from records.migrate import MIGRATIONS; assert any((MIGRATIONS / 'versions').glob('*.py')), MIGRATIONS"
 
 FROM python:3.11-slim
 ENV PATH=/opt/venv/bin:$PATH \

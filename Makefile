@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-PACKAGES := api orders printfiles printline profiles queues render storage vocab
+PACKAGES := api orders printfiles printline profiles queues records render storage vocab
 
 .PHONY: install bytecode run test bench screenshots clean
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from api import pagination
 from api.auth import bearer, roles
 from api.context import caller, services
-from orders.db.models import FeedEvent
-from orders.db.outbox import event_object
+from records.models import FeedEvent
+from records.outbox import event_object
 
 bp = APIBlueprint("events", __name__, tag="Events")
 

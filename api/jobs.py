@@ -18,7 +18,7 @@ from api.context import caller, services
 from api.problems import Problem
 from api.schemas import JobList, JobOut, OptionalReason, Reason, Reprint, Shipment
 from api.views import get_job, job_out
-from orders.db.models import Job, Order, OrderItem
+from records.models import Job, Order, OrderItem
 from orders.lifecycle import Actor
 from orders.states import JobState
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from orders.db.models import ApiKey
+from records.models import ApiKey
 
 ROLES = ("shop", "production", "qa", "admin")
 PREFIX = "pl_"

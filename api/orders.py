@@ -15,8 +15,8 @@ from api.context import caller, services
 from api.problems import Problem
 from api.schemas import EventList, EventOut, NewImage, OptionalReason, OrderList, OrderOut
 from api.views import get_order, order_out
-from orders.db.intake import IntakeConflict
-from orders.db.models import Event, Order, OrderItem, Upload
+from records.intake import IntakeConflict
+from records.models import Event, Order, OrderItem, Upload
 from orders.errors import OrderRejected
 from orders.lifecycle import Actor
 from orders.pricing import Quote

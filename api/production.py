@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from api.auth import bearer, roles
 from api.context import caller, services
 from api.problems import Problem
-from orders.db.models import Job, OrderItem
+from records.models import Job, OrderItem
 from orders.lifecycle import ActionRefused, Actor, NotFound
 from orders.states import IllegalTransition
 from storage.disposition import content_disposition

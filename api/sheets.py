@@ -16,7 +16,7 @@ from api.auth import bearer, roles
 from api.context import caller, services
 from api.problems import Problem, problem_response
 from api.schemas import OptionalReason
-from orders.db.models import Job, OrderItem, Sheet, SheetJob
+from records.models import Job, OrderItem, Sheet, SheetJob
 from orders.lifecycle import Actor, SheetRefused
 from orders.states import SheetState
 from profiles.catalogue import Kind

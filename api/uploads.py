@@ -21,7 +21,7 @@ from api.context import caller, services
 from api.fetch import Fetcher, FetchFailed, fetch_url, vetter
 from api.problems import Problem
 from api.schemas import UploadOut
-from orders.db.models import Upload
+from records.models import Upload
 from queues.webhooks.addresses import UrlRefused
 from render.probe import ProbeError, probe_image
 from storage.disposition import clean_filename

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from api.problems import Problem
 from api.schemas import ItemOut, JobLinks, JobOut, OrderOut
-from orders.db.models import Job, Order, OrderItem
+from records.models import Job, Order, OrderItem
 from orders.pricing import Quote, without_lines
 from orders.states import JobState, order_status
 from profiles.catalogue import Catalogue

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from api.auth import bearer, roles
 from api.context import caller, services
 from api.problems import Problem
-from orders.db.models import DeliveryAttempt, FeedEvent, OutboxMessage, Webhook
-from orders.db.outbox import EVENT_TYPES, TEST_EVENT, WEBHOOK, webhook_message
+from records.models import DeliveryAttempt, FeedEvent, OutboxMessage, Webhook
+from records.outbox import EVENT_TYPES, TEST_EVENT, WEBHOOK, webhook_message
 from queues.webhooks.addresses import UrlRefused, check_url
 from queues.webhooks.signing import new_secret
 

@@ -1,5 +1,6 @@
-"""The order module: item and order specs, job states, pricing and VAT, and their records.
+"""Order rules: states and their transition table, validation, pricing, VAT, money, the packing slip,
+and the lifecycle actions that change state.
 
-Pure parts (spec, states, pricing, vat) import no Flask, Celery, SQL session or boto3; the
-records live in `orders.db`.
+The pure parts (states, pricing, vat, money) import no Flask, Celery, SQL session or boto3; the
+database records they are stored in live in the `records` package.
 """

@@ -94,8 +94,8 @@ def cmd_products(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _key_sessions(settings: Settings):
-    from orders.db.migrate import upgrade
-    from orders.db.session import make_engine, make_sessionmaker
+    from records.migrate import upgrade
+    from records.session import make_engine, make_sessionmaker
 
     upgrade(settings.effective_database_url)
     engine = make_engine(settings.effective_database_url)
@@ -161,7 +161,7 @@ def cmd_keys_revoke(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
-    from orders.db.migrate import upgrade
+    from records.migrate import upgrade
 
     upgrade(settings.effective_database_url, args.revision)
     print(f"database at {args.revision}")

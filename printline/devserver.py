@@ -50,8 +50,8 @@ def demo_keys(settings: Settings, sessions, now: datetime) -> tuple[dict[str, st
 
 
 def run_embedded(settings: Settings) -> int:
-    from orders.db.migrate import upgrade
-    from orders.db.session import make_engine, make_sessionmaker
+    from records.migrate import upgrade
+    from records.session import make_engine, make_sessionmaker
 
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.effective_database_url)

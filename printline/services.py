@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.ratelimit import MemoryRateLimiter, RateLimiter, RedisRateLimiter
-from orders.db.session import make_engine, make_sessionmaker
+from records.session import make_engine, make_sessionmaker
 from orders.lifecycle import Lifecycle, Policy
 from vocab.spec import OrderSpec
 from printline.clock import Clock, SystemClock

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from orders.db.models import Order, OrderItem
+from records.models import Order, OrderItem
 from orders.packing_slip import build_packing_slip, slip_data
 from orders.pricing import Quote, without_lines
 from vocab.spec import OrderSpec

@@ -29,8 +29,8 @@ import structlog
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from orders.db.models import DeliveryAttempt, FeedEvent, Job, OutboxMessage, Webhook
-from orders.db.outbox import FAILED, PENDING, RENDER, SENT, SHEET, SLIP, WEBHOOK, event_object
+from records.models import DeliveryAttempt, FeedEvent, Job, OutboxMessage, Webhook
+from records.outbox import FAILED, PENDING, RENDER, SENT, SHEET, SLIP, WEBHOOK, event_object
 from orders.lifecycle import Lifecycle
 from orders.reasons import ReasonCode, message
 from orders.states import JobState

@@ -11,8 +11,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from orders.db.models import Job, OutboxMessage
-from orders.db.outbox import PENDING, RENDER
+from records.models import Job, OutboxMessage
+from records.outbox import PENDING, RENDER
 from orders.states import JobState
 from queues.ports import WorkerServices as Services
 

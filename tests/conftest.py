@@ -189,7 +189,7 @@ class RecordingQueue:
 
 @pytest.fixture(scope="session")
 def migrated_postgres_url(postgres_url: str) -> str:
-    from orders.db.migrate import upgrade
+    from records.migrate import upgrade
 
     upgrade(postgres_url)
     return postgres_url
@@ -198,8 +198,8 @@ def migrated_postgres_url(postgres_url: str) -> str:
 def _truncate(url: str) -> None:
     from sqlalchemy import text
 
-    from orders.db.models import Base
-    from orders.db.session import make_engine
+    from records.models import Base
+    from records.session import make_engine
 
     engine = make_engine(url)
     with engine.begin() as conn:
@@ -212,7 +212,7 @@ def _truncate(url: str) -> None:
 def database_url(request, tmp_path: Path) -> str:
     """The same tests on SQLite (embedded default) and PostgreSQL (full stack), migrated by Alembic."""
     if request.param == "sqlite":
-        from orders.db.migrate import upgrade
+        from records.migrate import upgrade
 
         url = f"sqlite:///{tmp_path / 'printline.sqlite'}"
         upgrade(url)

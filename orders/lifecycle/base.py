@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from orders.db.models import Event, Job, Order, OrderItem, OutboxMessage
-from orders.db.outbox import emit, render_message
+from records.models import Event, Job, Order, OrderItem, OutboxMessage
+from records.outbox import emit, render_message
 from orders.reasons import ReasonCode
 from orders.states import (
     JobState,

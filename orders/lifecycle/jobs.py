@@ -12,8 +12,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from orders.db.models import Event, Job, OrderItem, Upload
-from orders.db.outbox import render_message
+from records.models import Event, Job, OrderItem, Upload
+from records.outbox import render_message
 from orders.lifecycle.base import PREFLIGHT, WORKER, ActionRefused, Actor, LifecycleBase, _text
 from orders.reasons import ReasonCode
 from vocab.spec import ItemSpec

@@ -6,9 +6,9 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from orders.db.intake import IntakeResult, PricedOrder, existing_order, order_rows, replay, request_hash
-from orders.db.models import Job, Order, OrderItem
-from orders.db.outbox import emit, slip_message
+from records.intake import IntakeResult, PricedOrder, existing_order, order_rows, replay, request_hash
+from records.models import Job, Order, OrderItem
+from records.outbox import emit, slip_message
 from orders.lifecycle.base import ActionRefused, Actor, LifecycleBase, _current, _item, _job_data, _Tx
 from orders.reasons import ReasonCode
 from vocab.spec import OrderSpec

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from orders.db.models import Job, Order, OrderItem, Sheet, SheetEvent, SheetJob
-from orders.db.outbox import emit, sheet_message
+from records.models import Job, Order, OrderItem, Sheet, SheetEvent, SheetJob
+from records.outbox import emit, sheet_message
 from orders.lifecycle.base import SHEET_WORKER, STALE, ActionRefused, Actor, LifecycleBase, NotFound, _Tx
 from orders.states import (
     ACTIVE_SHEET_STATES,

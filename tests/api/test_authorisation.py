@@ -74,7 +74,7 @@ def theirs(client, keys, services, photo) -> dict[str, str]:
     (the order through the lifecycle, so this test does not depend on the order endpoint's checks)."""
     from sqlalchemy import select
 
-    from orders.db.models import Job, Webhook
+    from records.models import Job, Webhook
     from orders.lifecycle import Actor
     from vocab.spec import OrderSpec
 

@@ -32,7 +32,7 @@ expected-statuses = ["2xx", "3xx", "400", "401", "403", "404", "409", "422", "42
 def contract_app(tmp_path_factory):
     from api.app import create_app
     from api.keys import create_key
-    from orders.db.migrate import upgrade
+    from records.migrate import upgrade
     from printline.services import build_services
     from printline.settings import Settings
 

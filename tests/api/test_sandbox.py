@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from api.keys import create_key
-from orders.db.models import FeedEvent
-from orders.db.outbox import event_object
+from records.models import FeedEvent
+from records.outbox import event_object
 from tests.api.test_jobs import _render
 from tests.conftest import order_body
 from tests.sheetcards import card_order, render_with

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from orders.db.models import Event, FeedEvent, OutboxMessage
+from records.models import Event, FeedEvent, OutboxMessage
 from queues.sheet_job import Outcome, run_sheet_job
 from tests.conftest import order_body
 from tests.sheetcards import approved_card, build_card_pdfs, card_order, copies_per_card, render_with

@@ -110,7 +110,7 @@ def test_iphone_heic_is_accepted_and_probed(client, keys, tmp_path, services):
 
 
 def _stored_filename(services, upload_id: str) -> str | None:
-    from orders.db.models import Upload
+    from records.models import Upload
 
     with services.sessions() as session:
         return session.get(Upload, upload_id).filename

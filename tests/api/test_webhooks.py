@@ -95,7 +95,7 @@ def test_cancel_order_and_printed_items(client, keys, photo, services):
 
 
 def test_shipped_carries_carrier_and_tracking(client, keys, photo, services):
-    from orders.db.models import Job
+    from records.models import Job
 
     order = _order(client, keys, photo, quantities=(2,))
     job_id = order["items"][0]["job_id"]
@@ -118,7 +118,7 @@ def test_shipped_carries_carrier_and_tracking(client, keys, photo, services):
 
 
 def test_printed_items_cannot_be_cancelled(client, keys, photo, services):
-    from orders.db.models import Job
+    from records.models import Job
 
     order = _order(client, keys, photo, quantities=(1,))
     with services.sessions() as session:

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import func, select
 
-from orders.db.models import Event, Job
+from records.models import Event, Job
 from tests import imagegen
 from tests.conftest import CLI, Http, _wait_ready, order_body, stack_env
 from tests.faults.proxy import Proxy

@@ -65,7 +65,7 @@ def test_render_past_its_time_limit_fails_with_a_reason(fault_stack):
     with stack.inspect.sessions() as session:
         from sqlalchemy import select
 
-        from orders.db.models import Job
+        from records.models import Job
 
         reasons = {row.reason_code for row in session.execute(select(Job.reason_code).where(
             Job.id.in_(jobs), Job.state == "failed"))}

@@ -33,13 +33,13 @@ def test_keys_create_prints_the_key_alone_on_the_last_line_and_stores_only_its_h
     secret = done.stdout.strip().splitlines()[-1]
     assert secret.startswith("pl_") and " " not in secret and len(secret) > 40
     from api.keys import find_key, hash_secret
-    from orders.db.session import make_engine, make_sessionmaker
+    from records.session import make_engine, make_sessionmaker
 
     sessions = make_sessionmaker(make_engine(f"sqlite:///{tmp_path / 'printline.sqlite'}"))
     with sessions() as session:
         key = find_key(session, secret)
         assert (key.brand, key.role, key.secret_hash) == ("kartenliebe", "qa", hash_secret(secret))
-        from orders.db.models import ApiKey
+        from records.models import ApiKey
 
         assert secret not in str([tuple(r) for r in session.execute(select(ApiKey.__table__))])
 

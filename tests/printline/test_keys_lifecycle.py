@@ -19,7 +19,7 @@ def var(tmp_path, monkeypatch):
 
 
 def _sessions(var):
-    from orders.db.session import make_engine, make_sessionmaker
+    from records.session import make_engine, make_sessionmaker
 
     return make_sessionmaker(make_engine(f"sqlite:///{var / 'printline.sqlite'}"))
 
@@ -47,7 +47,7 @@ def test_create_list_revoke(var, capsys):
 
 def test_expired_and_revoked_keys_are_refused_and_use_is_recorded_once_a_minute(services, client):
     from api.keys import create_key, revoke_key
-    from orders.db.models import ApiKey
+    from records.models import ApiKey
 
     now = datetime.now(UTC)
     live_id, live = create_key(services.sessions, brand="myposter", role="shop", at=now, with_id=True,
@@ -68,8 +68,8 @@ def test_expired_and_revoked_keys_are_refused_and_use_is_recorded_once_a_minute(
 
 
 def test_demo_keys_are_kept_and_shown_again(tmp_path):
-    from orders.db.migrate import upgrade
-    from orders.db.session import make_engine, make_sessionmaker
+    from records.migrate import upgrade
+    from records.session import make_engine, make_sessionmaker
     from printline.devserver import DEMO_KEYS, demo_keys
     from printline.settings import Settings
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from orders.db.models import Event, Job
+from records.models import Event, Job
 from queues.render_job import Outcome, run_render_job
 from tests import imagegen
 from tests.conftest import order_body

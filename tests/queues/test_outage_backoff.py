@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from orders.db.models import Job
+from records.models import Job
 from orders.lifecycle.base import Policy
 from orders.lifecycle.jobs import outage_backoff
 from queues.render_job import Outcome, is_outage, run_render_job

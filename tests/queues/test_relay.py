@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 from standardwebhooks import Webhook as Verifier
 
-from orders.db.models import DeliveryAttempt, Job, OutboxMessage
+from records.models import DeliveryAttempt, Job, OutboxMessage
 from queues.relay import Relay, RelayOptions
 from tests.conftest import order_body
 

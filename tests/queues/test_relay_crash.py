@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from orders.db.models import OutboxMessage, Webhook
+from records.models import OutboxMessage, Webhook
 from orders.lifecycle import Actor
 from vocab.spec import OrderSpec
 from tests.conftest import CLI, order_body, stack_env

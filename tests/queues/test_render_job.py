@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from orders.db.models import Event, Job
+from records.models import Event, Job
 from orders.states import JobState
 from printfiles.build import BuildResult
 from queues.render_job import Outcome, run_render_job

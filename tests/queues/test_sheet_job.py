@@ -7,7 +7,7 @@ import pikepdf
 import pytest
 from sqlalchemy import select
 
-from orders.db.models import Sheet, SheetEvent, SheetJob
+from records.models import Sheet, SheetEvent, SheetJob
 from printfiles.impose import MixedOutputError, impose_cards
 from queues.sheet_job import Outcome, run_sheet_job
 from storage.keys import sheet_key

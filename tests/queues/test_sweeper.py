@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from orders.db.models import Job
+from records.models import Job
 from printline.clock import FixedClock
 from queues.sweeper import requeue_stale
 from tests.conftest import order_body

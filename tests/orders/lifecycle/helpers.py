@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from orders.db.models import Event, FeedEvent, Job, OutboxMessage
+from records.models import Event, FeedEvent, Job, OutboxMessage
 from orders.states import JobState
 
 S = JobState

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from orders.db.models import FeedEvent
+from records.models import FeedEvent
 from orders.lifecycle import Actor
 from tests.orders.lifecycle.helpers import S, force
 

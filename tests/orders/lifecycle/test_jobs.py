@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from orders.db.models import Event, FeedEvent, Job, OrderItem, OutboxMessage
+from records.models import Event, FeedEvent, Job, OrderItem, OutboxMessage
 from orders.lifecycle import PEOPLES_ACTIONS, Actor, Rendered
 from orders.reasons import ReasonCode
 from orders.states import RULE_BY_ACTION, IllegalTransition, JobState

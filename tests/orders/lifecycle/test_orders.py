@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from orders.db.models import FeedEvent, Job, OrderItem
+from records.models import FeedEvent, Job, OrderItem
 from orders.lifecycle import ActionRefused, Actor
 from orders.states import RULE_BY_ACTION, IllegalTransition, JobState
 from tests.orders.lifecycle.helpers import S, force
@@ -49,7 +49,7 @@ def test_submit_order_repeats_the_same_order_for_the_same_body(services, order, 
     from vocab.spec import OrderSpec
 
     with services.sessions() as session:
-        from orders.db.models import Order
+        from records.models import Order
 
         stored = session.get(Order, order["id"])
         spec = OrderSpec.model_validate(stored.spec)
@@ -57,7 +57,7 @@ def test_submit_order_repeats_the_same_order_for_the_same_body(services, order, 
                                             actor=Actor("shop", "k"))
     assert (again.order_id, again.created) == (order["id"], False)
     assert sorted(again.job_ids) == sorted(i["job_id"] for i in order["items"])
-    from orders.db.intake import IntakeConflict
+    from records.intake import IntakeConflict
 
     with pytest.raises(IntakeConflict) as conflict:
         services.lifecycle.submit_order(brand="myposter", spec=spec.model_copy(update={"language": "en"}),

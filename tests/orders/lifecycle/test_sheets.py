@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from orders.db.models import FeedEvent, Job, OutboxMessage, Sheet
+from records.models import FeedEvent, Job, OutboxMessage, Sheet
 from orders.lifecycle import ActionRefused, Actor, SheetBuilt, SheetRefused
 from tests.orders.lifecycle.helpers import CARDS, S, card_jobs, force
 

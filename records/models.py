@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from orders.db.types import UTCDateTime
+from records.types import UTCDateTime
 
 MONEY = Numeric(12, 2)
 RATE = Numeric(5, 2)

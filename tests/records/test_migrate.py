@@ -1,4 +1,4 @@
-"""`orders.db.migrate`: Alembic from code. Up to head, down to base and up again on SQLite, and the
+"""`records.migrate`: Alembic from code. Up to head, down to base and up again on SQLite, and the
 migrations make exactly the tables the models describe (autogenerate finds no difference)."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from orders.db.migrate import MIGRATIONS, alembic_config, downgrade, upgrade
-from orders.db.models import Base
-from orders.db.session import make_engine
+from records.migrate import MIGRATIONS, alembic_config, downgrade, upgrade
+from records.models import Base
+from records.session import make_engine
 
 
 def _tables(url: str) -> set[str]:

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from orders.db.models import Order, OrderItem
+from records.models import Order, OrderItem
 from vocab.spec import OrderSpec
 
 

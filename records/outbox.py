@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from orders.db.models import BrandCounter, FeedEvent, OutboxMessage, Webhook
+from records.models import BrandCounter, FeedEvent, OutboxMessage, Webhook
 
 RENDER, SLIP, WEBHOOK = "render", "slip", "webhook"
 SHEET = "sheet"

@@ -1,4 +1,4 @@
-"""`orders.db.intake`: one order per Idempotency-Key and per external_id; the same body again gives the
+"""`records.intake`: one order per Idempotency-Key and per external_id; the same body again gives the
 first order back, another body is a conflict naming the field; the lines keep their prices."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from orders.db import intake
-from orders.db.session import make_engine, make_sessionmaker
+from records import intake
+from records.session import make_engine, make_sessionmaker
 from tests.conftest import order_body
 from vocab.spec import OrderSpec
 

@@ -1,4 +1,4 @@
-"""`orders.db.outbox`: feed events numbered per brand, one webhook delivery per live subscribed
+"""`records.outbox`: feed events numbered per brand, one webhook delivery per live subscribed
 endpoint, outbox rows for render, slip and sheet messages, and the event object the shop sees."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from orders.db import outbox
-from orders.db.models import OutboxMessage, Webhook
-from orders.db.session import make_engine, make_sessionmaker
+from records import outbox
+from records.models import OutboxMessage, Webhook
+from records.session import make_engine, make_sessionmaker
 
 AT = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
 

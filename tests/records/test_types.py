@@ -1,4 +1,4 @@
-"""`orders.db.types.UTCDateTime`: aware UTC in, aware UTC out, on SQLite and PostgreSQL."""
+"""`records.types.UTCDateTime`: aware UTC in, aware UTC out, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, insert, select
 from sqlalchemy.exc import StatementError
 
-from orders.db.session import make_engine
-from orders.db.types import UTCDateTime
+from records.session import make_engine
+from records.types import UTCDateTime
 
 
 @pytest.fixture

@@ -1,11 +1,11 @@
-"""`orders.db.session`: SQLite engines get WAL, foreign keys and a busy timeout; sessions keep their
+"""`records.session`: SQLite engines get WAL, foreign keys and a busy timeout; sessions keep their
 objects readable after the commit."""
 
 from __future__ import annotations
 
 from sqlalchemy import text
 
-from orders.db.session import make_engine, make_sessionmaker
+from records.session import make_engine, make_sessionmaker
 
 
 def test_sqlite_engine_makes_its_folder_and_sets_the_pragmas(tmp_path):

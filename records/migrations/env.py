@@ -2,8 +2,8 @@
 
 from alembic import context
 
-from orders.db.models import Base
-from orders.db.session import make_engine
+from records.models import Base
+from records.session import make_engine
 
 config = context.config
 engine = make_engine(config.get_main_option("sqlalchemy.url"))
