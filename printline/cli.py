@@ -255,11 +255,19 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from vocab.spec import CropMode
-    from profiles.catalogue import BleedStrategy, Orientation
-
     parser = argparse.ArgumentParser(prog="printline", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
+    _add_render(sub)
+    _add_file_tools(sub)
+    _add_keys(sub)
+    _add_services(sub)
+    return parser
+
+
+def _add_render(sub) -> None:
+    """`printline render`: one item, or a batch of --image/--spec, without any service."""
+    from vocab.spec import CropMode
+    from profiles.catalogue import BleedStrategy, Orientation
 
     render = sub.add_parser("render", help="render an item to DIR/printfile.pdf, preview.jpg and report.json "
                             "(several --image/--spec: each to DIR/NAME/)")
@@ -284,6 +292,9 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--created-at", type=_created_at, help="ISO time for the PDF dates (default now)")
     render.set_defaults(func=cmd_render)
 
+
+def _add_file_tools(sub) -> None:
+    """Commands on files: preflight any PDF, impose card print files, list the products."""
     preflight = sub.add_parser("preflight", help="check any PDF against a product; JSON report")
     preflight.add_argument("pdf", type=Path)
     preflight.add_argument("--product")
@@ -305,6 +316,9 @@ def build_parser() -> argparse.ArgumentParser:
     products.add_argument("--brand")
     products.set_defaults(func=cmd_products)
 
+
+def _add_keys(sub) -> None:
+    """`printline keys create | list | revoke`."""
     keys = sub.add_parser("keys", help="API keys").add_subparsers(dest="keys_command", required=True)
     create = keys.add_parser("create", help="make a key; it is printed once, alone on the last line")
     create.add_argument("--brand", required=True, choices=["myposter", "kartenliebe"])
@@ -324,6 +338,9 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("key_id", metavar="KEY_ID")
     revoke.set_defaults(func=cmd_keys_revoke)
 
+
+def _add_services(sub) -> None:
+    """The running parts and their maintenance: db, jobs, api, worker, relay, run."""
     db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
     up = db.add_parser("upgrade", help="migrate to the newest schema")
     up.add_argument("revision", nargs="?", default="head")
@@ -342,7 +359,6 @@ def build_parser() -> argparse.ArgumentParser:
     relay.set_defaults(func=cmd_relay)
     sub.add_parser("run", help="migrate, print demo keys, run API + worker on embedded defaults"
                    ).set_defaults(func=cmd_run)
-    return parser
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,6 +17,21 @@ OUTSIDE = {"flask", "apiflask", "werkzeug", "celery", "kombu", "sqlalchemy", "al
            "botocore", "redis", "waitress"}
 PURE = ("render", "printfiles", "vocab", "profiles")
 MAX_LINES = 450
+MAX_FUNCTION_LINES = 60
+# What each package may import of ours: the layers, bottom up. docs/ARCHITECTURE.md prints this table
+# ("What each package may import"); test_the_architecture_lists_the_import_rules keeps the two equal.
+MAY_IMPORT: dict[str, set[str]] = {
+    "vocab": set(),
+    "storage": set(),
+    "profiles": {"vocab"},
+    "records": {"vocab"},
+    "render": {"profiles", "vocab"},
+    "printfiles": {"render", "profiles", "vocab"},
+    "orders": {"records", "render", "profiles", "vocab"},
+    "queues": {"orders", "records", "printfiles", "render", "storage", "profiles", "vocab"},
+    "api": {"orders", "records", "queues", "render", "storage", "profiles", "vocab"},
+    "printline": {"api", "orders", "printfiles", "profiles", "queues", "records", "render", "storage", "vocab"},
+}
 
 
 def _modules(package: str):
@@ -47,6 +62,47 @@ def _graph() -> dict[str, dict[str, list[str]]]:
                 if top in PACKAGES and top != package:
                     edges[package][top].append(f"{path.relative_to(ROOT)}:{line}")
     return edges
+
+
+def test_every_import_between_packages_is_allowed():
+    """A new arrow between packages is a design decision: it goes into MAY_IMPORT (and the
+    architecture document) first, or the import goes elsewhere."""
+    edges = _graph()
+    assert set(MAY_IMPORT) == {p for p in PACKAGES if (ROOT / p).is_dir()}
+    bad = [f"{package} -> {target}: " + ", ".join(where[:3]) for package, targets in sorted(edges.items())
+           for target, where in sorted(targets.items()) if target not in MAY_IMPORT[package]]
+    assert not bad, "\n".join(bad)
+
+
+def test_the_architecture_lists_the_import_rules():
+    text = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    section = text.split("## What each package may import", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 2 and cells[0].startswith("`"):
+            rows[cells[0].strip("`/")] = {c.strip(" `/") for c in cells[1].split(",") if c.strip(" `/-—")}
+    assert rows == MAY_IMPORT
+    picture = text.split("## Packages", 1)[1].split("```mermaid", 1)[1].split("```", 1)[0]
+    arrows: dict[str, set[str]] = {package: set() for package in MAY_IMPORT}
+    for line in picture.splitlines():
+        if "-->" in line:
+            source, target = (part.strip() for part in line.split("-->"))
+            arrows[source].add(target)
+    assert arrows == MAY_IMPORT  # the picture of packages and arrows draws the same rules
+
+
+def test_no_function_is_over_60_lines():
+    """Long functions hide steps; one over the limit says why in its docstring (`long: ...`)."""
+    long = []
+    for package in PACKAGES:
+        for path in _modules(package) if (ROOT / package).is_dir() else ():
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    size = node.end_lineno - node.lineno + 1
+                    if size > MAX_FUNCTION_LINES and "long:" not in (ast.get_docstring(node) or ""):
+                        long.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}: {size} lines")
+    assert not long, "\n".join(long)
 
 
 def test_no_cycle_between_packages():
@@ -162,3 +218,17 @@ def test_every_module_has_its_test_module():
                    if name not in sources or _has_test_module(sources[name]))
     assert not stale, ("allowed without a test module but gone or mirrored now; drop from the list:\n"
                        + "\n".join(stale))
+
+
+def test_the_walk_of_one_job_names_functions_that_exist():
+    """The architecture document walks one job as `file.py::function`; each must be there."""
+    import re
+
+    text = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    walk = text.split("One job, file by file:", 1)[1].split("\n\n", 1)[0]
+    named = re.findall(r"`([\w/]+\.py)::(\w+)`", walk)
+    assert len(named) >= 10
+    missing = [f"{path}::{name}" for path, name in named
+               if not any(isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == name
+                          for node in ast.walk(ast.parse((ROOT / path).read_text(encoding="utf-8"))))]
+    assert not missing, missing
