@@ -138,6 +138,12 @@ def create_upload():
             existing = session.scalar(select(Upload).where(Upload.brand == who.brand, Upload.sha256 == sha256,
                                                            Upload.source_url.is_(None)))
             if existing is not None:
+                # The row outlived its object (a bucket restored or emptied by a lifecycle rule): the
+                # same bytes are here, so store them again rather than answer with a source that a
+                # render would then find missing.
+                if not svc.storage.exists(existing.storage_key):
+                    svc.storage.put_file(existing.storage_key, path, content_type=existing.content_type,
+                                         filename=filename)
                 return _out(existing), 200
         key = upload_key(who.brand, sha256)
         svc.storage.put_file(key, path, content_type=CONTENT_TYPES[info.format], filename=filename)

@@ -56,7 +56,11 @@ def _sha256(path: Path) -> str:
 
 
 def placeholder_image(pdf: pikepdf.Pdf, raster: RasterFile, index: int) -> tuple[pikepdf.Object, bytes]:
-    """An image XObject with placeholder data for `splice_rasters` to replace, and the placeholder."""
+    """An image XObject with placeholder data for `splice_rasters` to replace, and the placeholder.
+
+    The /Decode polarity is read from the raster file itself (`render.jpeg.jpeg_is_adobe_inverted`,
+    the test the render's `adobe_inverted` also comes from), not taken from the render's report, so it
+    follows the very bytes embedded, whoever wrote them (tests/printfiles/test_proof.py replaces it)."""
     colour = {1: pikepdf.Name.DeviceGray, 3: pikepdf.Name.DeviceRGB, 4: pikepdf.Name.DeviceCMYK}[
         raster.components
     ]

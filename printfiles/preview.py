@@ -175,7 +175,11 @@ def _rect(image: pyvips.Image, colour: list[int], x: float, y: float, w: float, 
 def compose_overlay(
     frames: list[PageFrame], geo: PreviewGeometry, preview: Path, out: Path, safe_mm: float
 ) -> Path:
-    """The preview with trim (red), safe zone (blue), folds (magenta) and text areas (green)."""
+    """The preview with trim (red), safe zone (blue), folds (magenta) and text areas (green).
+
+    Not `render.measure._overlay` (one slot's raster in pixels, trim and safe zone only, two pixels
+    wide): this one draws every page of the item from its frames in mm, where a slot knows nothing of
+    folds, text areas or other pages, and it replaces the slot's own (build_item asks for none)."""
     image = pyvips.Image.new_from_file(str(preview)).copy_memory()
     for frame, (ox, oy) in zip(frames, geo.origins, strict=True):
         s = geo.scale

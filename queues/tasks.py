@@ -9,7 +9,8 @@ from functools import cache
 
 import structlog
 from celery import Celery
-from celery.exceptions import Reject
+from celery.exceptions import Reject, SoftTimeLimitExceeded
+from celery.signals import worker_process_init
 from sqlalchemy.exc import DBAPIError
 
 from queues.celery_app import RENDER_TASK, SHEET_TASK, SLIP_TASK, make_celery
@@ -47,6 +48,13 @@ def render_or_reject(job_id: str, services: Services, faults: FaultPause) -> str
     redelivery after a pause instead of acking it away with the job left `queued` or `rendering`."""
     try:
         outcome = run_render_job(job_id, services).value
+    except SoftTimeLimitExceeded as exc:
+        # Inside the render the limit is a failed attempt (run_render_job records it); here it struck
+        # before the claim or while recording, so nothing says what became of the job: the message
+        # goes back to the broker (its delivery limit still bounds it) rather than to the dead letters
+        # with the job left `queued` and nothing to move it.
+        log.warning("render_time_limit_outside_the_render", job_id=job_id)
+        raise Reject("soft time limit outside the render", requeue=True) from exc
     except DBAPIError as exc:
         waited = faults.pause()
         log.warning("render_db_fault_requeued", job_id=job_id, error=type(exc).__name__, paused=round(waited, 1))
@@ -67,6 +75,16 @@ def worker_app(settings: Settings, build_services: Callable[..., Services]) -> C
         return build_services(settings, queue=CeleryJobQueue(app))
 
     faults = FaultPause()
+
+    @worker_process_init.connect(weak=False)
+    def _build_before_the_first_task(**_: object) -> None:
+        """Connections and clients are made when the pool child starts, not inside the first task,
+        where they would count against its time limit (seen: boto3's client creation took the whole
+        1 s soft limit of a test under load, and the job's message was dead-lettered unclaimed)."""
+        try:
+            services()
+        except Exception:  # noqa: BLE001 - an outage at start: the first task builds them again
+            log.warning("worker_services_deferred")
 
     @app.task(name=RENDER_TASK)
     def render_job(job_id: str) -> str:

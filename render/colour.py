@@ -17,6 +17,11 @@ from profiles.icc import OutputProfile
 from render import gamut
 from render.errors import RenderError
 
+PROFILE_UNUSABLE = (
+    "The photo's colour profile cannot be used (it is damaged or does not match the image); save the "
+    "photo again as sRGB and upload it."
+)
+
 
 @dataclass(frozen=True)
 class ColourIn:
@@ -68,19 +73,24 @@ def to_output(
     if colour_in.passthrough:
         return (image if depth == 16 else to_8bit(image)).copy(interpretation="cmyk")
     try:
-        return image.icc_transform(
-            str(output.path),
-            input_profile=colour_in.fallback,
-            embedded=colour_in.embedded,
-            intent=intent.value,
-            black_point_compensation=intent is Intent.relative,
-            depth=depth,
-        )
+        return _transform(image, colour_in, output, intent, depth)
     except pyvips.Error as exc:
-        raise RenderError(
-            "The photo's colour profile cannot be used (it is damaged or does not match the "
-            "image); save the photo again as sRGB and upload it."
-        ) from exc
+        raise RenderError(PROFILE_UNUSABLE) from exc
+
+
+def _transform(
+    image: pyvips.Image, colour_in: ColourIn, output: OutputProfile, intent: Intent, depth: int
+) -> pyvips.Image:
+    """The one LittleCMS call to the output condition (BPC for relative), raw: pyvips.Error as it
+    comes, so callers whose error is not the photo's (a text colour) do not tell the customer it is."""
+    return image.icc_transform(
+        str(output.path),
+        input_profile=colour_in.fallback,
+        embedded=colour_in.embedded,
+        intent=intent.value,
+        black_point_compensation=intent is Intent.relative,
+        depth=depth,
+    )
 
 
 def to_8bit(image: pyvips.Image) -> pyvips.Image:
@@ -91,13 +101,44 @@ def to_8bit(image: pyvips.Image) -> pyvips.Image:
     return (image * (255 / 65535) + 0.5).cast("uchar").copy(interpretation=interpretation)
 
 
+def parse_hex(colour: str) -> tuple[int, int, int]:
+    """'#RRGGBB' (the pattern vocab.spec and the catalogue validate) as three 0-255 numbers."""
+    value = colour.lstrip("#")
+    if len(value) != 6:
+        raise ValueError(f"colour {colour!r} must be '#RRGGBB'")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
+def srgb_to_output(rgb: tuple[int, int, int], output: OutputProfile, intent: Intent) -> list[float]:
+    """One sRGB colour as the output condition's 8-bit CMYK numbers (0-255), through the same
+    transform as the photos: the one home of this conversion for bleed and `fit` backgrounds
+    (`hex_to_output`) and for text and mark colours (`printfiles.colour.hex_to_cmyk`).
+    Raises pyvips.Error on a profile LittleCMS cannot use (each caller says what that means)."""
+    pixel = (pyvips.Image.black(1, 1) + list(rgb)).cast("uchar").copy(interpretation="srgb")
+    return list(_transform(pixel, ColourIn(fallback="srgb", embedded=False), output, intent, 8)(0, 0))
+
+
 @functools.lru_cache(maxsize=64)
 def hex_to_output(colour: str, output: OutputProfile, intent: Intent) -> list[float]:
     """A '#RRGGBB' sRGB colour as the product's CMYK numbers (for bleed and `fit` backgrounds)."""
-    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
-    pixel = (pyvips.Image.black(1, 1) + [r, g, b]).cast("uchar").copy(interpretation="srgb")
-    cmyk = to_output(pixel, ColourIn(fallback="srgb", embedded=False), output, intent)
-    return list(cmyk(0, 0))
+    try:
+        return srgb_to_output(parse_hex(colour), output, intent)
+    except pyvips.Error as exc:
+        raise RenderError(PROFILE_UNUSABLE) from exc
+
+
+def soft_proof(cmyk: pyvips.Image, output: OutputProfile) -> pyvips.Image:
+    """8-bit sRGB of how CMYK in the output condition looks printed (relative colorimetric with black
+    point compensation): the one soft proof of the slot preview (render.measure) and of text colours
+    in the item preview (printfiles.colour.proof_rgb), so both show the same print."""
+    return cmyk.icc_transform(
+        "srgb",
+        input_profile=str(output.path),
+        embedded=False,
+        intent="relative",
+        black_point_compensation=True,
+        depth=8,
+    )
 
 
 def out_of_gamut_share(
@@ -130,16 +171,15 @@ def out_of_gamut_shares(
         return raw, raw
     except gamut.GamutError as exc:
         if embedded is None:
-            raise RenderError(
-                "The photo's colour profile cannot be used (it is damaged or does not match the "
-                "image); save the photo again as sRGB and upload it."
-            ) from exc
+            raise RenderError(PROFILE_UNUSABLE) from exc
         # libvips falls back to the input profile when the embedded one does not fit: so do we
         fallback = ColourIn(colour_in.fallback, embedded=False)
         return out_of_gamut_shares(image, fallback, output, intent=intent, visible=visible)
 
 
 def max_ink_percent(cmyk: pyvips.Image) -> float:
-    """Largest total ink (C+M+Y+K, %) of an 8-bit CMYK image."""
+    """Largest total ink (C+M+Y+K, %) of CMYK numbers 0-255 (an 8-bit image, or a float one holding
+    them): the one ink sum of the slot preview (render.measure) and of a PDF's DCT images read back
+    (printfiles.preflight.ink.ink_dct; its Flate twin sums rows with numpy, see `ink_flate`)."""
     total = cmyk[0].cast("float") + cmyk[1] + cmyk[2] + cmyk[3]
     return float(total.max()) * 100.0 / 255.0

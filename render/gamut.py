@@ -26,6 +26,7 @@ one samples the gamut grid (measured ~0.26 s, once per process and key); applyin
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import functools
@@ -115,6 +116,27 @@ def _lcms() -> tuple[ctypes.CDLL, int]:
     return lib, context
 
 
+@contextlib.contextmanager
+def _opened(source: bytes, output: bytes, channels: int, lab: bool):
+    """The input and press profiles opened in our context, with LittleCMS's own Lab (`lab`) or XYZ
+    profile, and the input's pixel type; closed afterwards. The one check both transforms (`_Check`,
+    `_Lift`) need: GamutError when a profile cannot be read or the input is not for `channels`."""
+    lib, ctx = _lcms()
+    src, press = (lib.cmsOpenProfileFromMemTHR(ctx, data, len(data)) for data in (source, output))
+    pcs = lib.cmsCreateLab4ProfileTHR(ctx, None) if lab else lib.cmsCreateXYZProfileTHR(ctx)
+    try:
+        if not (src and press and pcs):
+            raise GamutError("a colour profile cannot be read")
+        space = _SIG_SPACE.get(lib.cmsGetColorSpace(src))
+        if space is None or space[1] != channels:
+            raise GamutError(f"the input profile is not one for {channels}-channel pixels")
+        yield src, press, pcs, space[0]
+    finally:
+        for handle in (src, press, pcs):
+            if handle:
+                lib.cmsCloseProfile(handle)
+
+
 class _Check:
     """One LittleCMS proofing transform with gamut check: input pixels → 16-bit Lab or the alarm.
 
@@ -128,27 +150,16 @@ class _Check:
         lib, ctx = _lcms()
         self._lib = lib
         self._xform = None
-        src, press = (lib.cmsOpenProfileFromMemTHR(ctx, data, len(data)) for data in (source, output))
-        lab = lib.cmsCreateLab4ProfileTHR(ctx, None)
-        try:
-            if not (src and press and lab):
-                raise GamutError("a colour profile cannot be read")
-            space = _SIG_SPACE.get(lib.cmsGetColorSpace(src))
-            if space is None or space[1] != channels:
-                raise GamutError(f"the input profile is not one for {channels}-channel pixels")
+        with _opened(source, output, channels, lab=True) as (src, press, lab, space):
             flags = _FLAG_GAMUTCHECK | _FLAG_SOFTPROOFING | _FLAG_NOCACHE
             if intent is Intent.relative:
                 flags |= _FLAG_BPC
             self._xform = lib.cmsCreateProofingTransformTHR(
-                ctx, src, _format(space[0], channels, depth), lab, _LAB16, press,
+                ctx, src, _format(space, channels, depth), lab, _LAB16, press,
                 _INTENTS[intent], _INTENTS[Intent.relative], flags,
             )  # fmt: skip
             if not self._xform:
                 raise GamutError("LittleCMS cannot build a gamut check for these profiles")
-        finally:
-            for handle in (src, press, lab):
-                if handle:
-                    lib.cmsCloseProfile(handle)
 
     def alarms(self, pixels: bytes, count: int) -> np.ndarray:
         """Which of `count` packed pixels LittleCMS marks out of gamut (a bool per pixel)."""
@@ -178,14 +189,7 @@ class _Lift:
         lib, ctx = _lcms()
         self._lib = lib
         self._there = self._back = None
-        src, press = (lib.cmsOpenProfileFromMemTHR(ctx, data, len(data)) for data in (source, output))
-        xyz = lib.cmsCreateXYZProfileTHR(ctx)
-        try:
-            if not (src and press and xyz):
-                raise GamutError("a colour profile cannot be read")
-            space = _SIG_SPACE.get(lib.cmsGetColorSpace(src))
-            if space is None or space[1] != channels:
-                raise GamutError(f"the input profile is not one for {channels}-channel pixels")
+        with _opened(source, output, channels, lab=False) as (src, press, xyz, space):
             black_in, black_out = (ctypes.c_double * 3)(), (ctypes.c_double * 3)()
             lib.cmsDetectBlackPoint(ctypes.byref(black_in), src, 1, 0)
             lib.cmsDetectDestinationBlackPoint(ctypes.byref(black_out), press, 1, 0)
@@ -194,18 +198,14 @@ class _Lift:
             self.offset = -_D50 * (bo - bi) / (bi - _D50)
             relative = _INTENTS[Intent.relative]
             self._there = lib.cmsCreateTransformTHR(
-                ctx, src, _format(space[0], channels, depth), xyz, _XYZ_DBL, relative, _FLAG_NOCACHE
+                ctx, src, _format(space, channels, depth), xyz, _XYZ_DBL, relative, _FLAG_NOCACHE
             )
             self._back = lib.cmsCreateTransformTHR(
-                ctx, xyz, _XYZ_DBL, src, _format(space[0], channels, 2), relative, _FLAG_NOCACHE
+                ctx, xyz, _XYZ_DBL, src, _format(space, channels, 2), relative, _FLAG_NOCACHE
             )
             if not (self._there and self._back):
                 raise GamutError("LittleCMS cannot build black point compensation for these profiles")
             self.channels = channels
-        finally:
-            for handle in (src, press, xyz):
-                if handle:
-                    lib.cmsCloseProfile(handle)
 
     def lifted(self, pixels: bytes, count: int) -> bytes:
         """The `count` packed pixels as the print aims at them: 16-bit pixels of the input's space."""
@@ -255,14 +255,15 @@ def _profile_data(name: str) -> bytes:
     return Path(name).read_bytes()
 
 
-def _pixels(image: pyvips.Image) -> tuple[pyvips.Image, int]:
-    """The colour bands as packed 8- or 16-bit pixels, and their channel count."""
+def _pixels(image: pyvips.Image) -> tuple[pyvips.Image, int, int]:
+    """The colour bands as packed 8- or 16-bit pixels, their channel count and bytes per sample
+    (what `share` and `shares` both check)."""
     channels = 4 if image.interpretation == "cmyk" else (3 if image.bands >= 3 else 1)
     pixels = image if image.bands == channels else image.extract_band(0, n=channels)
     if pixels.format not in ("uchar", "ushort"):  # libvips' float RGB/CMYK/grey is on the 8-bit scale
         wide = image.interpretation in ("rgb16", "grey16")
         pixels = pixels.cast("ushort" if wide else "uchar")
-    return pixels, channels
+    return pixels, channels, 1 if pixels.format == "uchar" else 2
 
 
 def share(image: pyvips.Image, source_profile: bytes | str, output: OutputProfile, intent: Intent) -> float:
@@ -273,8 +274,7 @@ def share(image: pyvips.Image, source_profile: bytes | str, output: OutputProfil
     ignored; float pixels are read on libvips' scale for their interpretation.
     """
     data = source_profile if isinstance(source_profile, bytes) else _profile_data(source_profile)
-    pixels, channels = _pixels(image)
-    depth = 1 if pixels.format == "uchar" else 2
+    pixels, channels, depth = _pixels(image)
     count = pixels.width * pixels.height
     if count == 0:
         return 0.0
@@ -291,8 +291,7 @@ def shares(
     press's black, which BPC prints as the press's deepest tone. Only the marked pixels are lifted
     and checked again (BPC moves a colour towards grey, into the gamut, never out of it)."""
     data = source_profile if isinstance(source_profile, bytes) else _profile_data(source_profile)
-    pixels, channels = _pixels(image)
-    depth = 1 if pixels.format == "uchar" else 2
+    pixels, channels, depth = _pixels(image)
     count = pixels.width * pixels.height
     if count == 0:
         return 0.0, 0.0

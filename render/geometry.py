@@ -132,7 +132,9 @@ def scale_factors(box: CropBox, geometry: SlotGeometry) -> tuple[float, float]:
 
 
 def effective_ppi(box: CropBox, geometry: SlotGeometry) -> float:
-    """Source pixels per inch at print size (the smaller axis)."""
+    """Source pixels per inch at print size (the smaller axis): the one home of this number, for
+    the plan (render.plan) and the render's report. A PDF's preflight reads another one, the ppi of
+    the raster placed on the page (printfiles.preflight.reading.image_info), as it has no source."""
     return min(box.width / geometry.width_mm, box.height / geometry.height_mm) * MM_PER_INCH
 
 

@@ -17,7 +17,10 @@ def jpeg_is_adobe_inverted_at(fh: BinaryIO) -> bool:
     """As `jpeg_is_adobe_inverted`, for a JPEG starting at the file's current position.
 
     Walks the marker segments up to the frame header, seeking over large ones (an embedded ICC
-    profile can be hundreds of kB), so it reads only a few bytes.
+    profile can be hundreds of kB), so it reads only a few bytes. `render.sniff.jpeg_frame` walks the
+    same segments of a customer's upload for other facts, apart on purpose: it skips stray bytes as
+    libjpeg does, within a byte limit; this one reads our rasters and PDF streams from a handle's
+    position and answers False on anything malformed.
     """
     if fh.read(2) != b"\xff\xd8":
         return False

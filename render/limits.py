@@ -38,6 +38,7 @@ DEFAULT_MAX_PIXELS = 100_000_000
 DEFAULT_MAX_DECODE_BYTES = 400 * MB
 DEFAULT_MAX_PAGES = 100
 MAX_COLOUR_BANDS = 4  # CMYK is the most a print can be made from; one alpha band on top
+SWAPPING_ORIENTATIONS = {5, 6, 7, 8}  # EXIF orientations that turn by 90°: width and height swap
 SAMPLE_BYTES = {"uchar": 1, "ushort": 2}  # integer 8/16-bit; float, double, complex, signed: refused
 # held copies per non-streamable decode (measured above); a turned JPEG is held at its shrunk size
 COPIES = {"progressive JPEG": 2, "interlaced PNG": 2, "EXIF orientation 5-8": 6,
@@ -126,7 +127,7 @@ def decode_cost(h: Header, *, jpeg_shrink: int = 1) -> Cost:
         return Cost(decoded, int(pixels * h.jpeg_samples * 2), COPIES["progressive JPEG"], "progressive JPEG")
     if h.format == "png" and h.interlaced:
         return Cost(decoded, decoded, COPIES["interlaced PNG"], "interlaced PNG")
-    if h.orientation in (5, 6, 7, 8):
+    if h.orientation in SWAPPING_ORIENTATIONS:
         if h.format == "jpeg":
             copies = COPIES["EXIF orientation 5-8 (JPEG)"]
             return Cost(decoded, decoded // (jpeg_shrink * jpeg_shrink), copies, "EXIF orientation 5-8")

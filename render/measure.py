@@ -86,7 +86,11 @@ def _zones(request: RenderRequest, size: tuple[int, int]) -> tuple[tuple[float, 
 
 
 def _overlay(srgb: pyvips.Image, trim: tuple[float, ...], safe: tuple[float, ...], path: Path) -> Path:
-    """The preview with the trim line and the safe zone drawn on, two pixels wide."""
+    """The preview with the trim line and the safe zone drawn on, two pixels wide.
+
+    The one slot's own QA image, in raster pixels; an item's overlay.jpg is
+    `printfiles.preview.compose_overlay`, drawn from the page frames in mm with folds and text areas
+    too (build_item asks the render for none), so the two differ on purpose."""
     overlay = srgb
     for rect, ink_rgb in ((trim, TRIM_LINE), (safe, SAFE_LINE)):
         x, y, w, h = (round(v) for v in rect)
@@ -103,14 +107,7 @@ def preview(
     """Preview (and overlay) files, preview size, trim rectangle in preview pixels, max ink."""
     small, ink = _preview_cmyk(fresh, request)
     size = (small.width, small.height)
-    srgb = small.icc_transform(
-        "srgb",
-        input_profile=str(request.profile.path),
-        embedded=False,
-        intent="relative",
-        black_point_compensation=True,
-        depth=8,
-    ).copy_memory()
+    srgb = colour.soft_proof(small, request.profile).copy_memory()
     path = out_dir / f"{name}-preview.jpg"
     srgb.jpegsave(str(path), Q=PREVIEW_QUALITY, keep=pyvips.enums.ForeignKeep.NONE)
     trim, safe = _zones(request, size)

@@ -18,9 +18,14 @@ from vocab.texts import finding
 # flowers, meadows and blinds really print duller (6 and 10 of 40).
 OUT_OF_GAMUT_WARN = {"FOGRA39": 0.15, "FOGRA47": 0.40}
 OUT_OF_GAMUT_WARN_DEFAULT = 0.15
+READ_BACK_TOLERANCE = 1.0  # % of total ink: 8-bit rounding of four channels read back from a PDF
 
 
 def ppi_finding(ppi: float, rules: Preflight) -> Finding | None:
+    """Fail or warn below the product's ppi: on the effective ppi (source pixels per inch at print
+    size, `render.geometry.effective_ppi`). printfiles.preflight.checks.image_findings judges another
+    number against the same thresholds, the ppi of a raster placed in a PDF (a PDF made elsewhere has
+    no source to measure), so it stays its own finding, `image-ppi`."""
     value = round(ppi, 1)
     if ppi < rules.fail_ppi:
         return finding("low-ppi", Severity.fail, "fail", measured=value, threshold=rules.fail_ppi)
@@ -70,10 +75,21 @@ def gamut_finding(
     )
 
 
-def ink_finding(ink: float, limit: float) -> Finding | None:
-    if ink <= limit:
+def ink_limit(rules: Preflight, total_ink_limit: float) -> float:
+    """The total ink (%) over which a slot or a PDF warns: the product's `warn_ink`, else the output
+    profile's total ink limit (`total_ink_limit`, or a caller's default when there is no product)."""
+    return rules.warn_ink or total_ink_limit
+
+
+def ink_finding(ink: float, limit: float, *, read_back: bool = False) -> Finding | None:
+    """Warn when the max total ink (%) is over `limit`: the one ink rule of the render (measured on the
+    slot's own CMYK) and of printfiles.preflight (`read_back`: ink read back from the PDF's images,
+    whose 8-bit rounding of four channels may add READ_BACK_TOLERANCE, worded for a PDF)."""
+    if ink <= limit + (READ_BACK_TOLERANCE if read_back else 0.0):
         return None
-    return finding("ink-coverage", Severity.warn, measured=round(ink, 1), threshold=limit)
+    return finding(
+        "ink-coverage", Severity.warn, "pdf" if read_back else "text", measured=round(ink, 1), threshold=limit
+    )
 
 
 def info(code: str, measured: float | str | None) -> Finding:

@@ -1,9 +1,11 @@
 """Header probe of an upload: what the API may check without rendering.
 
-The same checks as the render's `inspect` (`render.source.open_checked`): the magic bytes against
-the formats we take (before libvips parses anything), pixels, pages, decode bytes, bands and
-sample format from the header, then whether the data is complete (`render.integrity`: a JPEG is
-decoded at 1/8 scale, a PNG's chunks are walked). Refusals are `ProbeError`s with a stable code.
+The same checks as the render's `inspect`, through the same function (`render.source.read_header`):
+the magic bytes against the formats we take (before libvips parses anything), pixels, pages, decode
+bytes, bands and sample format from the header, then whether the data is complete
+(`render.integrity`: a JPEG is decoded at 1/8 scale, a PNG's chunks are walked). Refusals are
+`ProbeError`s with a stable code. Not `inspect` itself: the API wants the decode cost and per-call
+limits, and no ICC profile bytes or name.
 """
 
 from __future__ import annotations
@@ -13,13 +15,7 @@ from pathlib import Path
 
 from render import limits as _limits
 from render.errors import InputRefused
-from render.integrity import check_complete
-from render.source import FORMATS, open_checked
-
-# the formats an upload may have (libvips loader names → ours); anything else is refused
-ACCEPTED_LOADERS = {loader: FORMATS[loader] for loader in
-                    ("jpegload", "pngload", "tiffload", "webpload", "heifload", "gifload")}
-UPRIGHT_SWAPS = {5, 6, 7, 8}  # EXIF orientations that turn the image by 90°
+from render.source import read_header, upright_size
 
 
 class ProbeError(ValueError):
@@ -59,16 +55,14 @@ def probe_image(path: Path, *, max_pixels: int | None = None, max_decode_bytes: 
         max_pages=base.max_pages if max_pages is None else max_pages,
     )
     try:
-        image, header = open_checked(path, limits)
-        check_complete(path, header.format)
+        image, header = read_header(path, limits)
         has_icc = "icc-profile-data" in image.get_fields()
     except InputRefused as exc:
         raise ProbeError(exc.code, str(exc)) from exc
-    swapped = header.orientation in UPRIGHT_SWAPS
+    upright_width, upright_height = upright_size(header.width, header.height, header.orientation)
     return ImageInfo(
         format=header.format, width=header.width, height=header.height,
-        upright_width=header.height if swapped else header.width,
-        upright_height=header.width if swapped else header.height,
+        upright_width=upright_width, upright_height=upright_height,
         orientation=header.orientation, pages=header.pages, bands=header.bands,
         interpretation=header.interpretation, has_icc_profile=has_icc,
         decode_bytes=_limits.decode_cost(header).total,

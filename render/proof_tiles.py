@@ -91,6 +91,10 @@ def _rasters(printfile: Path) -> tuple[list[list[tuple[int, int, bytes]]], bytes
 
 
 def _srgb(raster: pyvips.Image, icc_path: Path | None) -> pyvips.Image:
+    """The print file's raster as sRGB through the ICC profile the PDF itself carries (its output
+    intent), so it proofs the file as sent. Not `render.colour.soft_proof` (an OutputProfile of the
+    catalogue, with black point compensation); this transform has none, so deep shadows may show
+    darker here than in preview.jpg."""
     if raster.interpretation == "cmyk" or raster.bands == 4:
         if icc_path is not None:
             raster = raster.icc_transform("srgb", input_profile=str(icc_path), intent="relative",

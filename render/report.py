@@ -127,7 +127,9 @@ def findings(m: RenderMetrics, request: RenderRequest, info: SourceInfo) -> list
         preflight.gamut_finding(
             m.out_of_gamut_share, rules, request.profile.id, m.out_of_gamut_visible_share
         ),
-        preflight.ink_finding(m.max_ink_percent, rules.warn_ink or request.profile.total_ink_limit),
+        preflight.ink_finding(
+            m.max_ink_percent, preflight.ink_limit(rules, request.profile.total_ink_limit)
+        ),
     ]
     if info.frames > 1:
         found.append(preflight.info("first-frame-used", info.frames))

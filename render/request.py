@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from vocab.spec import Crop, CropMode, ImageRef
 from profiles.catalogue import BleedStrategy, Intent, Preflight, Product
@@ -62,20 +62,8 @@ class RenderRequest:
     @classmethod
     def for_plan(cls, product: Product, slot: SlotPlan, *, preview_long_edge: int = 1200,
                  overlay: bool = True) -> RenderRequest:
-        """The request for a planned slot: its crop box is taken as planned, not checked again."""
-        return cls(
-            geometry=slot.geometry,
-            crop=slot.image.crop,
-            mode=slot.image.mode,
-            background=slot.image.background,
-            bleed=slot.bleed,
-            bleed_colour=slot.bleed_colour,
-            profile=product.profile,
-            intent=product.intent,
-            jpeg_quality=product.jpeg_quality,
-            lossless=product.lossless,
-            preflight=product.preflight,
-            preview_long_edge=preview_long_edge,
-            overlay=overlay,
-            box=slot.box,
-        )
+        """The request for a planned slot: its crop box is taken as planned, not checked again. The
+        product's part is `for_product`'s; the bleed and its colour are the plan's, as it decided them."""
+        request = cls.for_product(product, slot.geometry, slot.image, preview_long_edge=preview_long_edge,
+                                  overlay=overlay)
+        return replace(request, bleed=slot.bleed, bleed_colour=slot.bleed_colour, box=slot.box)

@@ -77,7 +77,11 @@ class JpegFrame:
 
 
 def jpeg_frame(path: Path, limit: int = 1 << 24) -> JpegFrame | None:
-    """The first SOF marker's facts, walking marker segments (not entropy data); None if absent."""
+    """The first SOF marker's facts, walking marker segments (not entropy data); None if absent.
+
+    Apart from `render.jpeg.jpeg_is_adobe_inverted_at`, which walks the same segments of our own
+    rasters and PDF streams strictly: this one reads a customer's upload, so it resynchronises over
+    stray bytes as libjpeg does (the frame it finds is the one the decode will cost)."""
     with path.open("rb") as fh:
         if fh.read(2) != b"\xff\xd8":
             return None

@@ -8,7 +8,7 @@ Before libvips parses a byte, `open_checked` locks libvips down (`lock_down`), c
 magic bytes against the formats we take and calls that format's loader by name, then refuses
 from the header alone what is over the limits of `render.limits` (pixels, pages, decode bytes,
 bands, sample format); `inspect` also refuses JPEG and PNG data that ends early
-(`render.integrity`). The upload probe uses the same function, so API and worker agree.
+(`render.integrity`); `read_header` is both. The upload probe uses it too, so API and worker agree.
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ from render import heic
 from render import limits as _limits
 from render.errors import InputRefused, RenderError
 from render.integrity import check_complete
-from render.limits import Header, Limits, lock_down
+from render.limits import SWAPPING_ORIENTATIONS, Header, Limits, lock_down
 from render.sniff import jpeg_frame, kind, png_interlaced, read_head, sniff
 
-__all__ = ["FORMATS", "Loaded", "SourceInfo", "heif_decodable", "inspect", "load", "lock_down", "open_checked"]
+__all__ = ["FORMATS", "Loaded", "SourceInfo", "heif_decodable", "inspect", "load", "lock_down",
+           "open_checked", "read_header", "upright_size"]
 
 FORMATS = {
     "jpegload": "jpeg",
@@ -40,7 +41,11 @@ FORMATS = {
     "jxlload": "jxl",
 }
 SEQUENTIAL_ORIENTATIONS = {1, 2}  # no turn, or a mirror along rows: decodable top to bottom
-SWAPPING_ORIENTATIONS = {5, 6, 7, 8}
+
+
+def upright_size(width: int, height: int, orientation: int) -> tuple[int, int]:
+    """Stored size turned by the EXIF orientation (5-8 swap the axes): the render's and the probe's."""
+    return (height, width) if orientation in SWAPPING_ORIENTATIONS else (width, height)
 
 
 @dataclass(frozen=True)
@@ -64,9 +69,7 @@ class SourceInfo:
     @property
     def upright(self) -> tuple[int, int]:
         """Size after EXIF orientation."""
-        if self.orientation in SWAPPING_ORIENTATIONS:
-            return self.height, self.width
-        return self.width, self.height
+        return upright_size(self.width, self.height, self.orientation)
 
     @property
     def colour_space(self) -> str:
@@ -164,15 +167,22 @@ def open_checked(path: Path, limits: Limits | None = None) -> tuple[pyvips.Image
     return image, header
 
 
-def inspect(path: Path, *, limits: Limits | None = None) -> SourceInfo:
-    """Read the header; RenderError when the file is not an image we can print (see `open_checked`),
-    or when its JPEG/PNG data ends early."""
+def read_header(path: Path, limits: Limits | None = None) -> tuple[pyvips.Image, Header]:
+    """`open_checked`, then whether the JPEG/PNG/TIFF data is complete (`render.integrity`): every
+    check the upload probe (`render.probe.probe_image`) and the render (`inspect`) make, in one
+    place so the API and the worker refuse the same files. InputRefused otherwise."""
     image, header = open_checked(path, limits)
     check_complete(path, header.format)
+    return image, header
+
+
+def inspect(path: Path, *, limits: Limits | None = None) -> SourceInfo:
+    """Read the header; RenderError when the file is not an image we can print (see `read_header`).
+    Orientation and frame count are the header's as `_header` normalised them."""
+    image, header = read_header(path, limits)
     fields = set(image.get_fields())
     loader = heic.LOADER if isinstance(image, heic.HeicHeader) else LOADERS[header.format]
     icc = bytes(image.get("icc-profile-data")) if "icc-profile-data" in fields else None
-    frames, orientation = header.pages, header.orientation
     interpretation, bands, fmt = header.interpretation, header.bands, header.sample_format
     if fmt in ("uchar", "char"):
         bits = 8
@@ -187,8 +197,8 @@ def inspect(path: Path, *, limits: Limits | None = None) -> SourceInfo:
         loader=loader,
         width=image.width,
         height=image.height,
-        orientation=orientation if 1 <= orientation <= 8 else 1,
-        frames=max(frames, 1),
+        orientation=header.orientation,
+        frames=header.pages,
         bands=bands,
         bits=bits,
         interpretation=interpretation,

@@ -388,23 +388,19 @@ def stack(request, tmp_path: Path):
                 process.kill()
 
 
-# ---------------------------------------------------------------- known failures, skipped and reported
-# Tests that failed on a clean clone under CI=true at the end of the session that wrote them, kept in
-# the suite (run them with PRINTLINE_RUN_KNOWN_FAILING=1) and named in the closing note as open work.
-KNOWN_FAILING = {
-    "tests/faults/test_outages.py::test_s3_refusing_for_a_while": "S3 outage test fails on a clean clone",
-    "tests/faults/test_outages.py::test_postgres_connections_killed": "fails on a clean clone",
-    "tests/faults/test_outages.py::test_redis_unreachable": "fails on a clean clone",
-    "tests/faults/test_worker_killed.py::test_worker_killed_mid_store": "fails on a clean clone",
-    "tests/faults/test_worker_killed.py::test_render_past_its_time_limit_fails_with_a_reason":
-        "the soft time limit surfaces as SoftTimeLimitExceeded in the worker log",
-}
+# ---------------------------------------------------------------- fault tests (tests/faults/)
+@pytest.fixture
+def fault_stack(request, tmp_path):
+    """`fault_stack(via=("s3",), **env)` builds (and later closes) a FaultStack: real `printline api`
+    and `printline worker` processes on the full stack, chosen services behind proxies."""
+    from tests.faults.harness import FaultStack
 
+    made: list[FaultStack] = []
 
-def pytest_collection_modifyitems(config, items):
-    if os.environ.get("PRINTLINE_RUN_KNOWN_FAILING") == "1":
-        return
-    for item in items:
-        reason = KNOWN_FAILING.get(item.nodeid)
-        if reason:
-            item.add_marker(pytest.mark.skip(reason=f"known failing, open work: {reason}"))
+    def make(**kwargs) -> FaultStack:
+        made.append(FaultStack(request, tmp_path, **kwargs))
+        return made[-1]
+
+    yield make
+    for stack in made:
+        stack.close()

@@ -43,6 +43,7 @@ from printfiles.preflight.reading import (
     placed_images,
 )
 from profiles.catalogue import Preflight, Product
+from render.preflight import ink_finding, ink_limit
 from vocab.findings import Finding, Severity, verdict
 from vocab.texts import finding
 
@@ -132,13 +133,13 @@ def _read_pages(path: Path, pdf: pikepdf.Pdf, product: Product | None, known_ink
 
 
 def _ink_finding(images: list[ImageInfo], thresholds: Preflight, product: Product | None) -> Finding | None:
-    """Ink the render measured (known_ink) was judged by the render's own finding; judge the rest."""
+    """Ink the render measured (known_ink) was judged by the render's own finding; judge the rest by
+    the same rule (`render.preflight.ink_finding`, with the read-back tolerance)."""
     measured = [i.max_ink_percent for i in images if i.max_ink_percent is not None and not i.ink_known]
-    judged = max(measured) if measured else None
-    limit = thresholds.warn_ink or (product.profile.total_ink_limit if product is not None else 300.0)
-    if judged is not None and judged > limit + 1.0:  # +1 %: 8-bit rounding of four channels
-        return finding("ink-coverage", Severity.warn, "pdf", measured=judged, threshold=limit)
-    return None
+    if not measured:
+        return None
+    limit = ink_limit(thresholds, product.profile.total_ink_limit if product is not None else 300.0)
+    return ink_finding(max(measured), limit, read_back=True)
 
 
 def _inspect(path: Path, size: int, pdf: pikepdf.Pdf, product: Product | None,

@@ -89,6 +89,9 @@ def box_findings(info: PageInfo, expected_page, product: Product | None) -> list
 
 
 def image_findings(images: list[ImageInfo], thresholds: Preflight) -> list[Finding]:
+    """Per placed image: too few ppi, RGB. The ppi is the raster's on the page, read from the PDF (what
+    a press gets from any PDF), not the source's effective ppi `render.preflight.ppi_finding` judges
+    against the same thresholds, so the two are separate findings (`image-ppi`, `low-ppi`)."""
     findings = []
     for im in images:
         where = {"page": im.page + 1, "image": im.name}

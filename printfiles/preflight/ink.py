@@ -16,6 +16,8 @@ from pathlib import Path
 import pikepdf
 import pyvips
 
+from render.jpeg import jpeg_is_adobe_inverted_at
+
 INK_SAMPLE_EDGE = 1000  # decode CMYK images to about this long edge for the ink measurement
 
 
@@ -69,7 +71,11 @@ def decode_inverted(image: pikepdf.Object, components: int) -> bool:
 def ink_dct(
     path: Path, offset: int, length: int, width: int, height: int, inverted_decode: bool
 ) -> float | None:
-    from printfiles.embed import jpeg_is_adobe_inverted_at
+    """Max total ink of a DCT image stream, decoded shrunk on load and summed as the render sums its
+    own (`render.colour.max_ink_percent`), in the polarity a viewer shows (Adobe APP14 test:
+    `render.jpeg.jpeg_is_adobe_inverted_at`). Imported here: render.colour brings numpy, which a
+    print file of our own, whose ink is known, never needs (see `ink_flate`)."""
+    from render.colour import max_ink_percent
 
     with path.open("rb") as fh:
         fh.seek(offset)
@@ -94,8 +100,7 @@ def ink_dct(
         img = img[0:4].cast("float")
         if adobe != inverted_decode:  # libvips undoes Adobe inversion itself; a viewer applies /Decode
             img = 255 - img
-        total = img[0] + img[1] + img[2] + img[3]
-        return round(float(total.max()) / 255 * 100, 1)
+        return round(max_ink_percent(img), 1)
     except pyvips.Error:
         return None
     finally:
@@ -106,6 +111,9 @@ def ink_flate(
     path: Path, offset: int, length: int, width: int, height: int, inverted_decode: bool
 ) -> float | None:
     """Stream-inflate raw 8-bit CMYK rows and track the largest per-pixel sum.
+
+    The sum `render.colour.max_ink_percent` takes of a libvips image, taken here with numpy on rows as
+    they inflate: a Flate stream has no shrink-on-load, and the whole raster must never be in memory.
 
     Inflates at most CHUNK bytes at a time and stops after `height` rows, so a deflate bomb
     costs time bounded by the image size, never memory. numpy is imported here, not at module

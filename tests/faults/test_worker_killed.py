@@ -52,7 +52,7 @@ def test_worker_killed_mid_store(fault_stack):
     stack.settle(jobs, timeout=50)
     tally = stack.tally(jobs)
     tally.show(f"worker SIGKILL mid-store (killed while storing: {stored})")
-    assert stored
+    assert stored, stack.worker_log()
     assert (tally.lost, tally.duplicates, tally.stuck) == (0, 0, 0), stack.worker_log()
 
 
