@@ -2,7 +2,8 @@
 the supported languages, English when none fits; texts come from `api/locales/{lang}.toml`.
 
 Each catalogue has three tables: `title` (by HTTP status), `detail` (by problem code, with
-`{placeholders}`) and `error` (field messages, by pydantic error type, with its context values).
+`{placeholders}`) and `error` (field messages: by pydantic error type, with its context values,
+and `domain-{code}` for the refusals of the order and render code, with the values they carry).
 A key missing in one language falls back to English; one missing in English is a KeyError.
 """
 
@@ -77,6 +78,27 @@ def detail(code: str, fallback: str, lang: str | None = None, **values: Any) -> 
                                                                     ).format(**values)
     except (KeyError, IndexError, ValueError):
         return fallback
+
+
+def refusal(code: str | None, fallback: str, lang: str | None = None, **values: Any) -> str:
+    """A refusal of the order code (`FieldError`, `OrderRejected`) in the caller's language: the
+    `[error]` text `domain-{code}`, filled with the raiser's `values`.
+
+    `fallback` is the raiser's own English sentence. It is said when the catalogue has no text for
+    the code, or when a text needs a value the raiser did not give: a customer is better served by
+    a whole English sentence than by a translated one with holes in it."""
+    key = f"domain-{code}"
+    if not code or not has("error", key):
+        return fallback
+    said = catalogue(lang or language()).get("error", {}).get(key)
+    for template in (said, catalogue(DEFAULT)["error"][key]):
+        if template is None:
+            continue
+        try:
+            return template.format(**values)
+        except (KeyError, IndexError, ValueError):
+            continue
+    return fallback
 
 
 def _expected(ctx: dict[str, Any]) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import structlog
 from apiflask import APIBlueprint
 from flask import request, send_file
@@ -63,24 +65,26 @@ def _not_ready(brand: str, items: list[ItemSpec]) -> list[FieldError]:
         refs = [("image", item.image)] if item.image is not None else []
         refs += [(f"images[{n}].image", slot.image) for n, slot in enumerate(item.images or [])]
         for field, image in refs:
-            state = states.get(image.upload_id)
-            if state is not None:
-                errors.append(FieldError(f"items[{index}].{field}.upload_id", i18n.text(
-                    "error", f"upload-{state}", upload_id=image.upload_id)))
+            state, upload_id = states.get(image.upload_id), image.upload_id
+            at = f"items[{index}].{field}.upload_id"
+            if state == "fetching":
+                errors.append(FieldError(at, f"upload {upload_id} is still being fetched from its URL; order "
+                                         f"it once GET /v1/uploads/{upload_id} says ready",
+                                         code="upload-fetching", values={"upload_id": upload_id}))
+            elif state is not None:
+                errors.append(FieldError(at, f"upload {upload_id} could not be fetched from its URL (see GET "
+                                         f"/v1/uploads/{upload_id}); send another image",
+                                         code="upload-failed", values={"upload_id": upload_id}))
     return errors
 
 
-def _said(error: FieldError) -> str:
-    """The field error in the caller's language where the catalogue has its code (`domain-{code}`)."""
-    code = getattr(error, "code", None)
-    if code and i18n.has("error", f"domain-{code}"):
-        return i18n.text("error", f"domain-{code}", **(getattr(error, "values", None) or {}))
-    return error.message
-
-
 def unprocessable(errors: list[FieldError]) -> Problem:
+    """422 naming every field; each message in the caller's language (`domain-{code}` in
+    `api/locales`), the English one where a refusal has no code."""
+    said = [{"field": e.field, "message": i18n.refusal(e.code, e.message, **(e.values or {}))}
+            for e in errors]
     return Problem(422, "invalid-order", "; ".join(f"{e.field}: {e.message}" for e in errors),
-                   errors=[{"field": e.field, "message": _said(e)} for e in errors], values={"count": len(errors)})
+                   errors=said, values={"count": len(errors)})
 
 
 def validate_order(spec: OrderSpec, brand: str) -> Quote | None:
@@ -97,6 +101,19 @@ def validate_order(spec: OrderSpec, brand: str) -> Quote | None:
         return svc.quote(spec, brand)
     except OrderRejected as exc:
         raise unprocessable([FieldError(exc.field, exc.message, exc.code, exc.values)]) from exc
+
+
+def _conflict(exc: IntakeConflict, external_id: str) -> Problem:
+    """409: the Idempotency-Key or external_id of an earlier order with another body, in the caller's
+    language (the intake's sentence is English)."""
+    if exc.field == "Idempotency-Key":
+        error = FieldError(exc.field, str(exc), code="idempotency-key-reused", values={})
+    else:
+        error = FieldError(exc.field, str(exc), code="external-id-exists",
+                           values={"external_id": external_id})
+    message = i18n.refusal(error.code, error.message, **(error.values or {}))
+    return Problem(409, "order-conflict", str(exc), errors=[{"field": exc.field, "message": message}],
+                   values={"order_id": exc.order_id}, order_id=exc.order_id)
 
 
 def actor() -> Actor:
@@ -120,8 +137,7 @@ def submit_order(json_data: OrderSpec):
         result = svc.lifecycle.submit_order(brand=who.brand, spec=json_data, idempotency_key=key, actor=actor(),
                                             quote=quote, sandbox=who.sandbox)
     except IntakeConflict as exc:
-        raise Problem(409, "order-conflict", str(exc), errors=[{"field": exc.field, "message": str(exc)}],
-                      order_id=exc.order_id) from exc
+        raise _conflict(exc, json_data.external_id) from exc
     with svc.sessions() as session:
         body = order_out(get_order(session, who.brand, result.order_id))
     return body, 201 if result.created else 200
@@ -214,7 +230,8 @@ def replace_image(order_id: str, item_id: str, json_data: NewImage):
         order = get_order(session, who.brand, order_id)
         item = next((i for i in order.items if i.id == item_id), None)
         if item is None:
-            raise Problem(404, "item-not-found", f"Order {order.id} has no item {item_id!r}.")
+            raise Problem(404, "item-not-found", f"Order {order.id} has no item {item_id!r}.",
+                          values={"order": order.id, "id": item_id})
         spec = ItemSpec.model_validate(item.spec)
     if json_data.slot is None:
         spec = spec.model_copy(update={"image": json_data.image})
@@ -224,7 +241,7 @@ def replace_image(order_id: str, item_id: str, json_data: NewImage):
     errors = _not_ready(who.brand, [spec]) or check_items([spec], who.brand, svc.catalogue,
                                                           _uploads(who.brand, [spec]))
     if errors:
-        raise unprocessable([FieldError(e.field.replace("items[0]", "", 1).lstrip(".") or "image", e.message)
+        raise unprocessable([replace(e, field=e.field.replace("items[0]", "", 1).lstrip(".") or "image")
                              for e in errors])
     svc.lifecycle.replace_image(brand=who.brand, order_id=order_id, item_id=item_id,
                                 spec=spec.model_dump(mode="json"), actor=actor())

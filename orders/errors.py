@@ -2,7 +2,9 @@
 
 The API turns `OrderRejected` into a 422 problem+json that names `field` (a JSON path into the
 order body, e.g. ``customer.vat_id`` or ``items[0].product``) so the shop can show it next to
-the right input.
+the right input. The customer reads the refusal in their own language: the pure order code knows
+no languages, so it names a stable `code` and the `values` of its sentence, and the API finds the
+text `domain-{code}` in `api/locales` (tests/api/test_i18n_refusal_codes.py keeps the two in step).
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """What an order costs: `quote()` turns an OrderSpec into a `Quote` (lines, shipping, VAT, totals).
 
 Pure: catalogue, markets and prices come in, a pydantic `Quote` goes out; bad input raises
-`OrderRejected(field, message)`. Amounts are Decimal, serialised as decimal strings.
+`OrderRejected(field, message, code=..., **values)`: the English message for logs, a stable code
+and its values so the API can say it in the caller's language. Amounts are Decimal, serialised as
+decimal strings.
 
 Decisions (documented for the lead and the shops):
 * B2C prices are gross list prices (VAT included): a line's gross is unit price x quantity, its
@@ -28,7 +30,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
@@ -181,16 +183,16 @@ def _product_price(
 ) -> ProductPrice:
     field = f"items[{index}].product"
     if item.product not in catalogue.products:
-        raise OrderRejected(
-            field,
-            f"unknown product {item.product!r}; "
-            f"{brand} sells {', '.join(p.id for p in catalogue.for_brand(brand))}",
-        )
+        sold = ", ".join(p.id for p in catalogue.for_brand(brand))
+        raise OrderRejected(field, f"unknown product {item.product!r}; {brand} sells {sold}",
+                            code="product-not-sold", product=item.product, brand=brand, products=sold)
     product = catalogue.get(item.product)
     if product.brand != brand:
-        raise OrderRejected(field, f"product {item.product!r} belongs to brand {product.brand}, not {brand}")
+        raise OrderRejected(field, f"product {item.product!r} belongs to brand {product.brand}, not {brand}",
+                            code="foreign-product", product=item.product, owner=product.brand, brand=brand)
     if (brand, item.product) not in prices:
-        raise OrderRejected(field, f"product {item.product!r} has no price yet; it cannot be ordered")
+        raise OrderRejected(field, f"product {item.product!r} has no price yet; it cannot be ordered",
+                            code="product-unpriced", product=item.product)
     return prices.get(brand, item.product)
 
 
@@ -199,21 +201,31 @@ def _unit_amounts(
 ) -> tuple[Decimal, list[Decimal], dict[str, str]]:
     """The gross list unit price, the gross surcharges of the chosen options, and the options."""
     if currency not in price.price:
-        raise OrderRejected(f"items[{index}].product", f"{price.product!r} has no price in {currency}")
+        raise OrderRejected(f"items[{index}].product", f"{price.product!r} has no price in {currency}",
+                            code="no-price-in-currency", product=price.product, currency=currency)
     chosen = item_options(item)
     surcharges: list[Decimal] = []
     for name, choice in chosen.items():
         field = f"items[{index}].options.{name}"
         option = price.options.get(name)
         if option is None:
-            offered = ", ".join(price.options) or "none"
-            raise OrderRejected(field, f"{price.product!r} has no option {name!r} (options: {offered})")
+            _no_option(field, price, name)
         if choice not in option.choices:
-            raise OrderRejected(
-                field, f"{choice!r} is not a choice of {name}; choose one of {', '.join(option.choices)}"
-            )
+            choices = ", ".join(option.choices)
+            raise OrderRejected(field, f"{choice!r} is not a choice of {name}; choose one of {choices}",
+                                code="unknown-option-choice", choice=choice, option=name, choices=choices)
         surcharges.append(option.surcharge_for(choice, currency))
     return price.price[currency], surcharges, chosen
+
+
+def _no_option(field: str, price: ProductPrice, name: str) -> NoReturn:
+    """An option the product's price list does not name; a product without options says so plainly."""
+    offered = ", ".join(price.options)
+    message = f"{price.product!r} has no option {name!r} (options: {offered or 'none'})"
+    if not offered:
+        raise OrderRejected(field, message, code="no-options", product=price.product, option=name)
+    raise OrderRejected(field, message, code="unknown-option", product=price.product, option=name,
+                        options=offered)
 
 
 def home_rate(currency: str, category: str, markets: Markets, at: datetime) -> Decimal:
@@ -296,9 +308,8 @@ def quote(
     try:
         shipping_gross = destination.shipping_price(brand, currency)
     except LookupError as exc:
-        raise OrderRejected(
-            "shipping_address.country", f"{brand} does not ship to {destination.code}"
-        ) from exc
+        raise OrderRejected("shipping_address.country", f"{brand} does not ship to {destination.code}",
+                            code="no-shipping", brand=brand, country=destination.code) from exc
     shipping_rate = max(line.vat_rate for line in lines)
     if b2b:
         shipping_net = money.net_from_gross(shipping_gross, home_rate(currency, "standard", markets, at))

@@ -1,9 +1,10 @@
 """Checks of an order's items against the catalogue and the brand's uploads, before anything is recorded.
 
 Pure: the caller passes the upright size of each upload it knows. Every problem is returned with
-the JSON path of the field, so the API can answer 422 naming all of them at once. The rules
-themselves live in `render.plan.plan_item`, which `build_item` renders from: an item that passes
-here is the item that renders.
+the JSON path of the field, so the API can answer 422 naming all of them at once, and with its code
+and values (kept when the path gets its `items[n].` prefix), so the API can say each one in the
+caller's language. The rules themselves live in `render.plan.plan_item`, which `build_item`
+renders from: an item that passes here is the item that renders.
 """
 
 from __future__ import annotations
@@ -25,9 +26,11 @@ def check_items(items: list[ItemSpec], brand: str, catalogue: Catalogue,
         at = f"items[{index}]"
         product = catalogue.products.get(item.product)
         if product is None or product.brand != brand:
-            errors.append(FieldError(f"{at}.product", f"unknown product {item.product!r} for brand {brand}"))
+            errors.append(FieldError(f"{at}.product", f"unknown product {item.product!r} for brand {brand}",
+                                     code="unknown-product",
+                                     values={"product": item.product, "brand": brand}))
             continue
         planned = plan_item(item, product, uploads)
         if isinstance(planned, list):
-            errors.extend(FieldError(f"{at}.{e.field}", e.message) for e in planned)
+            errors.extend(e.under(at) for e in planned)
     return errors

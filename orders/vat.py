@@ -62,14 +62,20 @@ class VatDecision:
         return markets.rate_at(self.country, category, at)
 
 
-def _stdnum_reason(exc: Exception) -> str:
+def _eu_refusal(vat_id: str, exc: Exception) -> OrderRejected:
+    """The refusal of an EU VAT ID, one code per reason, so each language says what to fix."""
+    send = " Send the VAT ID with its country prefix, e.g. 'ATU13585627'."
     if isinstance(exc, stdnum_errors.InvalidChecksum):
-        return "its check digit is wrong"
+        return OrderRejected(VAT_ID_FIELD, f"{vat_id!r} is not a valid EU VAT ID: its check digit is wrong." + send,
+                             code="eu-vat-id-check-digit", vat_id=vat_id)
     if isinstance(exc, stdnum_errors.InvalidLength):
-        return "it has the wrong length"
+        return OrderRejected(VAT_ID_FIELD, f"{vat_id!r} is not a valid EU VAT ID: it has the wrong length." + send,
+                             code="eu-vat-id-length", vat_id=vat_id)
     if isinstance(exc, stdnum_errors.InvalidComponent):
-        return "its country prefix is not an EU member state's"
-    return "it is not in the right format"
+        return OrderRejected(VAT_ID_FIELD, f"{vat_id!r} is not a valid EU VAT ID: its country prefix is not an "
+                             "EU member state's." + send, code="eu-vat-id-country", vat_id=vat_id)
+    return OrderRejected(VAT_ID_FIELD, f"{vat_id!r} is not a valid EU VAT ID: it is not in the right format." + send,
+                         code="eu-vat-id-format", vat_id=vat_id)
 
 
 def eu_vat_id(vat_id: str) -> str:
@@ -77,11 +83,7 @@ def eu_vat_id(vat_id: str) -> str:
     try:
         number = eu_vat.validate(vat_id)
     except stdnum_errors.ValidationError as exc:
-        raise OrderRejected(
-            VAT_ID_FIELD,
-            f"{vat_id!r} is not a valid EU VAT ID: {_stdnum_reason(exc)}. "
-            "Send the VAT ID with its country prefix, e.g. 'ATU13585627'.",
-        ) from None
+        raise _eu_refusal(vat_id, exc) from None
     return number
 
 
@@ -104,18 +106,17 @@ def swiss_vat_id(vat_id: str, destination: str) -> str:
     try:
         return ch_vat.validate(vat_id)
     except stdnum_errors.ValidationError as exc:
-        also = " or a Liechtenstein VAT number (5 or 6 digits)" if destination == "LI" else ""
-        checksum = any(isinstance(e, stdnum_errors.InvalidChecksum) for e in (exc, uid_error))
-        reason = (
-            "its check digit is wrong"
-            if checksum
-            else "it is not in the format CHE-123.456.789 (optionally followed by MWST, TVA or IVA)"
-        )
-        raise OrderRejected(
-            VAT_ID_FIELD,
-            f"{vat_id!r} is not a valid Swiss UID/VAT number{also}: {reason}. "
-            "Send it as 'CHE-123.456.789 MWST'.",
-        ) from None
+        if destination == "LI":
+            raise OrderRejected(VAT_ID_FIELD, f"{vat_id!r} is neither a Swiss UID/VAT number nor a Liechtenstein "
+                                "VAT number (5 or 6 digits). Send it as 'CHE-123.456.789 MWST' or as "
+                                "the Liechtenstein number.", code="li-vat-id-invalid", vat_id=vat_id) from None
+        if any(isinstance(e, stdnum_errors.InvalidChecksum) for e in (exc, uid_error)):
+            raise OrderRejected(VAT_ID_FIELD, f"{vat_id!r} is not a valid Swiss UID/VAT number: its check digit "
+                                "is wrong. Send it as 'CHE-123.456.789 MWST'.",
+                                code="swiss-vat-id-check-digit", vat_id=vat_id) from None
+        raise OrderRejected(VAT_ID_FIELD, f"{vat_id!r} is not a valid Swiss UID/VAT number: it is not in the format "
+                            "CHE-123.456.789 (optionally followed by MWST, TVA or IVA). Send it as "
+                            "'CHE-123.456.789 MWST'.", code="swiss-vat-id-format", vat_id=vat_id) from None
 
 
 def decide_b2c(destination: Market, markets: Markets) -> VatDecision:
@@ -134,6 +135,7 @@ def decide_b2b(destination: Market, markets: Markets, vat_id: str | None) -> Vat
             VAT_ID_FIELD,
             "a business (b2b) order needs the customer's VAT ID; "
             "send it, or order as a private customer (b2c)",
+            code="vat-id-missing",
         )
     if not destination.eu:
         return VatDecision(Scheme.swiss, destination.vat_country, swiss_vat_id(vat_id, destination.code))

@@ -11,7 +11,7 @@ item (`image.crop`, `texts[1].area`); `check_items` puts `items[n].` in front.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as _field
 from typing import Any
 
@@ -34,12 +34,22 @@ from render.geometry import (
 
 @dataclass(frozen=True)
 class FieldError:
-    """One thing wrong with the customer's input, at its JSON path (`image.crop`, `items[0].product`)."""
+    """One thing wrong with the customer's input, at its JSON path (`image.crop`, `items[0].product`).
+
+    `message` is English, for logs, the CLI and the print-file builder. The customer reads it in their
+    own language: this package stays free of the API, so it only names a stable `code` (kebab-case) and
+    the `values` its sentence needs; the API looks the code up in `api/locales` (`domain-{code}`) and
+    fills in the values. `tests/api/test_i18n_refusal_codes.py` checks every code has a text in every
+    language, using only values its raiser gives."""
 
     field: str
-    message: str  # English; with a `code` (and its `values`) the API says it in the caller's language
+    message: str
     code: str | None = _field(default=None, compare=False)
     values: dict[str, Any] | None = _field(default=None, compare=False, hash=False)
+
+    def under(self, prefix: str) -> FieldError:
+        """The same error one level down (`crop` -> `image.crop`), keeping its code and values."""
+        return replace(self, field=f"{prefix}.{self.field}")
 
 
 @dataclass(frozen=True)
@@ -98,27 +108,41 @@ class ItemPlan:
     texts: tuple[TextPlan, ...]
 
 
-def plan_box(
+def plan_crop(
     upright: tuple[int, int], geometry: SlotGeometry, crop: Crop | None, mode: CropMode
-) -> CropBox | str:
-    """The crop rectangle in upright source pixels, or why the customer's crop cannot be printed.
+) -> CropBox | FieldError:
+    """The crop rectangle in upright source pixels, or why the customer's crop cannot be printed (at
+    field `crop`, with its code and values, so the customer reads it in their language).
 
     `smart` gives the centred box; the render moves it to libvips' attention point."""
     if crop is not None:
         box = crop_box(crop.x, crop.y, crop.width, crop.height, upright)
         if box.width < 1 or box.height < 1:
-            return "the crop rectangle is smaller than one pixel of the photo; choose a larger crop"
+            return FieldError("crop", "the crop rectangle is smaller than one pixel of the photo; choose a "
+                              "larger crop", code="crop-too-small", values={})
         if aspect_mismatch(box, geometry) > ASPECT_TOLERANCE:
-            return (
-                f"crop aspect {box.width / box.height:.4f} (width/height in pixels of the upright image) "
-                f"does not match the product's {geometry.aspect:.4f} "
-                f"({geometry.width_mm:g} x {geometry.height_mm:g} mm); crop again with the product's "
-                "format or leave crop out"
+            aspect, expected = f"{box.width / box.height:.4f}", f"{geometry.aspect:.4f}"
+            width, height = f"{geometry.width_mm:g}", f"{geometry.height_mm:g}"
+            return FieldError(
+                "crop",
+                f"crop aspect {aspect} (width/height in pixels of the upright image) does not match the "
+                f"product's {expected} ({width} x {height} mm); crop again with the product's format or "
+                "leave crop out",
+                code="crop-aspect-mismatch",
+                values={"aspect": aspect, "expected": expected, "width_mm": width, "height_mm": height},
             )
         return box
     if mode is CropMode.fit:
         return fit_box(upright, geometry.aspect)
     return centred_box(upright, geometry.aspect)
+
+
+def plan_box(
+    upright: tuple[int, int], geometry: SlotGeometry, crop: Crop | None, mode: CropMode
+) -> CropBox | str:
+    """`plan_crop` for a lone slot (`render_slot`), whose caller only needs the English reason."""
+    planned = plan_crop(upright, geometry, crop, mode)
+    return planned.message if isinstance(planned, FieldError) else planned
 
 
 def _header(value: SourceHeader | tuple[int, int]) -> SourceHeader:
@@ -149,25 +173,32 @@ def _assign(spec: ItemSpec, product: Product, pages: list[Page],
     assigned: dict[str, tuple[str, ImageRef]] = {}
     if spec.image is not None:
         if first is None:
-            errors.append(FieldError("image", f"{product.id!r} has no photo slot; remove the image"))
+            errors.append(FieldError("image", f"{product.id!r} has no photo slot; remove the image",
+                                     code="no-photo-slot", values={"product": product.id}))
         else:
             assigned[first.id] = ("image", spec.image)
     elif first is not None and first.required:
-        errors.append(FieldError("image", f"{product.id!r} needs a photo in slot {first.id!r}"))
+        errors.append(FieldError("image", f"{product.id!r} needs a photo in slot {first.id!r}",
+                                 code="photo-missing", values={"product": product.id, "slot": first.id}))
     known = [s.id for s in slots]
     for n, extra in enumerate(spec.images):
-        field = f"images[{n}].slot"
-        if extra.slot not in known:
-            errors.append(FieldError(field, f"{product.id!r} has no slot {extra.slot!r}; slots: {known}"))
-        elif first is not None and extra.slot == first.id:
-            errors.append(FieldError(field, f"slot {extra.slot!r} takes the main photo; send it as `image`"))
-        elif extra.slot in assigned:
-            errors.append(FieldError(field, f"slot {extra.slot!r} already has a photo"))
+        field, slot_id = f"images[{n}].slot", extra.slot
+        if slot_id not in known:
+            values = {"product": product.id, "slot": slot_id, "slots": ", ".join(known)}
+            errors.append(FieldError(field, f"{product.id!r} has no slot {slot_id!r}; slots: {known}",
+                                     code="unknown-slot", values=values))
+        elif first is not None and slot_id == first.id:
+            errors.append(FieldError(field, f"slot {slot_id!r} takes the main photo; send it as `image`",
+                                     code="main-photo-slot", values={"slot": slot_id}))
+        elif slot_id in assigned:
+            errors.append(FieldError(field, f"slot {slot_id!r} already has a photo",
+                                     code="slot-taken", values={"slot": slot_id}))
         else:
-            assigned[extra.slot] = (f"images[{n}].image", extra.image)
+            assigned[slot_id] = (f"images[{n}].image", extra.image)
     for slot in slots:
         if slot.required and slot is not first and slot.id not in assigned:
-            errors.append(FieldError("images", f"{product.id!r} needs a photo in slot {slot.id!r}"))
+            errors.append(FieldError("images", f"{product.id!r} needs a photo in slot {slot.id!r}",
+                                     code="photo-missing", values={"product": product.id, "slot": slot.id}))
     return assigned
 
 
@@ -176,13 +207,14 @@ def _plan_slot(page: int, slot: ImageSlot, field: str, ref: ImageRef, spec: Item
                errors: list[FieldError]) -> SlotPlan | None:
     if ref.upload_id not in headers:
         errors.append(FieldError(f"{field}.upload_id", f"image {ref.upload_id!r} for slot {slot.id!r} "
-                                 "was not uploaded (for this brand); upload it first"))
+                                 "was not uploaded (for this brand); upload it first",
+                                 code="upload-missing", values={"upload_id": ref.upload_id, "slot": slot.id}))
         return None
     header = _header(headers[ref.upload_id])
     geometry = slot_geometry(product, pages[page], slot, spec.orientation, spec.wrap)
-    box = plan_box(header.upright, geometry, ref.crop, ref.mode)
-    if isinstance(box, str):
-        errors.append(FieldError(f"{field}.crop", box))
+    box = plan_crop(header.upright, geometry, ref.crop, ref.mode)
+    if isinstance(box, FieldError):
+        errors.append(box.under(field))
         return None
     scale = max(scale_factors(box, geometry))
     return SlotPlan(
@@ -191,6 +223,34 @@ def _plan_slot(page: int, slot: ImageSlot, field: str, ref: ImageRef, spec: Item
         effective_ppi=effective_ppi(box, geometry), bleed=bleed_strategy(product, spec.wrap),
         bleed_colour=spec.wrap_colour or product.bleed_colour, colour=colour_path(header, product, scale),
     )
+
+
+def _unknown_area(n: int, product: Product, area: str, areas: list[str]) -> FieldError:
+    """A text for an area the product does not have; a product without any says so plainly."""
+    message = f"{product.id!r} has no text area {area!r}; areas: {areas or 'none'}"
+    if not areas:
+        return FieldError(f"texts[{n}].area", message, code="no-text-areas",
+                          values={"product": product.id, "area": area})
+    return FieldError(f"texts[{n}].area", message, code="unknown-text-area",
+                      values={"product": product.id, "area": area, "areas": ", ".join(areas)})
+
+
+def _text_problem(n: int, text: TextField, area: TextArea, used: set[str]) -> FieldError | None:
+    """What is wrong with one text in its (existing) area: given twice, a font or size not offered."""
+    if text.area in used:
+        return FieldError(f"texts[{n}].area", f"text area {text.area!r} is given twice",
+                          code="text-area-twice", values={"area": area.id})
+    if text.font is not None and text.font not in area.fonts:
+        return FieldError(f"texts[{n}].font", f"text area {area.id!r}: font {text.font!r} is not offered "
+                          f"here; choose one of {area.fonts}", code="font-not-offered",
+                          values={"area": area.id, "font": text.font, "fonts": ", ".join(area.fonts)})
+    if text.size_pt is not None and not area.min_size_pt <= text.size_pt <= area.max_size_pt:
+        size, low, high = f"{text.size_pt:g}", f"{area.min_size_pt:g}", f"{area.max_size_pt:g}"
+        return FieldError(f"texts[{n}].size_pt",
+                          f"text area {area.id!r}: size {size} pt is outside {low}..{high} pt",
+                          code="text-size-out-of-range",
+                          values={"area": area.id, "size": size, "min": low, "max": high})
+    return None
 
 
 def _plan_texts(
@@ -202,22 +262,31 @@ def _plan_texts(
     for n, text in enumerate(spec.texts):
         found = areas.get(text.area)
         if found is None:
-            errors.append(FieldError(f"texts[{n}].area", f"{product.id!r} has no text area {text.area!r}; "
-                                     f"areas: {sorted(areas) or 'none'}"))
+            errors.append(_unknown_area(n, product, text.area, sorted(areas)))
             continue
         page, area = found
-        if text.area in used:
-            errors.append(FieldError(f"texts[{n}].area", f"text area {text.area!r} is given twice"))
-        elif text.font is not None and text.font not in area.fonts:
-            errors.append(FieldError(f"texts[{n}].font", f"text area {area.id!r}: font {text.font!r} is not "
-                                     f"offered here; choose one of {area.fonts}"))
-        elif text.size_pt is not None and not area.min_size_pt <= text.size_pt <= area.max_size_pt:
-            errors.append(FieldError(f"texts[{n}].size_pt", f"text area {area.id!r}: size "
-                                     f"{text.size_pt:g} pt is outside {area.min_size_pt:g}..{area.max_size_pt:g} pt"))
-        else:
+        problem = _text_problem(n, text, area, used)
+        if problem is None:
             planned.append(TextPlan(page=page, index=n, area=area, text=text))
+        else:
+            errors.append(problem)
         used.add(text.area)
     return planned
+
+
+def _product_problem(spec: ItemSpec, product: Product, orientation: Orientation) -> FieldError | None:
+    """An item for another product, or in an orientation the product does not come in: nothing else
+    of the item can be checked then."""
+    if spec.product != product.id:
+        return FieldError("product", f"the item is for {spec.product!r}, not {product.id!r}",
+                          code="item-product-mismatch",
+                          values={"item_product": spec.product, "product": product.id})
+    if orientation not in product.orientations:
+        offered = ", ".join(o.value for o in product.orientations)
+        values = {"product": product.id, "offered": offered, "orientation": orientation.value}
+        return FieldError("orientation", f"{product.id!r} comes in {offered} only, not {orientation.value!r}",
+                          code="orientation-not-offered", values=values)
+    return None
 
 
 def plan_item(spec: ItemSpec, product: Product,
@@ -226,15 +295,14 @@ def plan_item(spec: ItemSpec, product: Product,
 
     `headers`: upload id -> its header (or just its upright (width, height)); an upload the item
     names that is missing here was not uploaded."""
-    if spec.product != product.id:
-        return [FieldError("product", f"the item is for {spec.product!r}, not {product.id!r}")]
     orientation = spec.orientation or product.default_orientation
-    if orientation not in product.orientations:
-        offered = ", ".join(o.value for o in product.orientations)
-        return [FieldError("orientation", f"{product.id!r} comes in {offered} only, not {orientation.value!r}")]
+    stop = _product_problem(spec, product, orientation)
+    if stop is not None:
+        return [stop]
     errors: list[FieldError] = []
     if (spec.wrap is not None or spec.wrap_colour is not None) and product.kind is not Kind.canvas:
-        errors.append(FieldError("wrap", "wrap applies to canvas products only"))
+        errors.append(FieldError("wrap", "wrap applies to canvas products only", code="wrap-canvas-only",
+                                 values={}))
     pages = product.layout(orientation)
     assigned = _assign(spec, product, pages, errors)
     slots = []

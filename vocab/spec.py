@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from vocab.options import BleedStrategy, Orientation
 
@@ -31,7 +32,8 @@ class Crop(_Model):
     @model_validator(mode="after")
     def _inside(self) -> Self:
         if self.x + self.width > 1 + 1e-6 or self.y + self.height > 1 + 1e-6:
-            raise ValueError("crop rectangle must lie inside the image (x + width <= 1, y + height <= 1)")
+            raise PydanticCustomError(  # its type names the API's text for it in each language
+                "crop_outside_image", "crop rectangle must lie inside the image (x + width <= 1, y + height <= 1)")
         return self
 
 

@@ -39,3 +39,23 @@ def test_validation_messages_are_translated_by_error_type_with_their_values(clie
                         "items[1].quantity": "Muss eine ganze Zahl sein."}
     french = client.post("/v1/quotes", json={"currency": "EUR"}, headers={**headers, "Accept-Language": "fr"})
     assert {e["message"] for e in french.get_json()["errors"]} == {"Obligatoire."}
+
+
+def test_refusals_are_said_by_code_with_their_values():
+    assert i18n.refusal("unknown-product", "english", "de", product="nope", brand="myposter") == \
+        "Das Produkt „nope“ gibt es bei der Marke myposter nicht."
+    assert i18n.refusal("unknown-product", "english", "en", product="nope", brand="myposter") == \
+        "Unknown product 'nope' for brand myposter."
+
+
+def test_a_refusal_without_a_text_or_a_value_is_the_raisers_whole_english_sentence():
+    """Never a translated sentence with holes: no code, an unknown one, or a missing value -> the raiser's."""
+    assert i18n.refusal(None, "the raiser's words", "fr") == "the raiser's words"
+    assert i18n.refusal("no-such-code", "the raiser's words", "fr") == "the raiser's words"
+    assert i18n.refusal("unknown-product", "the raiser's words", "fr", product="nope") == "the raiser's words"
+
+
+def test_a_refusal_missing_in_one_language_is_said_in_english(monkeypatch):
+    english = i18n.catalogue("en")
+    monkeypatch.setattr(i18n, "catalogue", lambda language: english if language == "en" else {"error": {}})
+    assert i18n.refusal("slot-taken", "x", "nl", slot="front") == "Slot 'front' already has a photo."

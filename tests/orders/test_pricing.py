@@ -196,21 +196,33 @@ def test_historic_rates_at_order_time(env):
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "field"),
+    ("kwargs", "field", "code"),
     [
-        ({"currency": "CHF"}, "currency"),
-        ({"language": "it"}, "language"),
-        ({"country": "US"}, "shipping_address.country"),
-        ({"country": "CH"}, "shipping_address.country"),
-        ({"items": [{"product": "card-a6-flat"}]}, "items[0].product"),
-        ({"items": [{"product": "poster-20x30"}, {"product": "poster-1x1"}]}, "items[1].product"),
+        ({"currency": "CHF"}, "currency", "wrong-currency"),
+        ({"language": "it"}, "language", "unknown-language"),
+        ({"country": "US"}, "shipping_address.country", "no-delivery"),
+        ({"country": "CH"}, "shipping_address.country", "destination-currency"),
+        ({"items": [{"product": "card-a6-flat"}]}, "items[0].product", "foreign-product"),
+        ({"items": [{"product": "poster-20x30"}, {"product": "poster-1x1"}]}, "items[1].product",
+         "product-not-sold"),
     ],
 )
-def test_rejections_name_the_field(env, kwargs, field):
+def test_rejections_name_the_field(env, kwargs, field, code):
+    """Each names its field, and a code with the values the API needs to say it in another language."""
     with pytest.raises(OrderRejected) as info:
         run(env, order("DE", **kwargs))
     assert info.value.field == field
-    assert info.value.message
+    assert info.value.message and info.value.code == code
+
+
+def test_a_refusal_carries_the_values_of_its_sentence(env):
+    with pytest.raises(OrderRejected) as info:
+        run(env, order("DE", items=[{"product": "card-a6-flat"}]))
+    assert info.value.values == {"product": "card-a6-flat", "owner": "kartenliebe", "brand": "myposter"}
+    with pytest.raises(OrderRejected) as info:
+        run(env, order("DE", items=[{"product": "poster-1x1"}]))
+    sold = info.value.values["products"]
+    assert "poster-50x70" in sold.split(", ") and info.value.message.endswith(f"myposter sells {sold}")
 
 
 def test_unknown_market(env):
@@ -223,6 +235,24 @@ def test_eur_order_in_swiss_market_is_rejected(env):
     with pytest.raises(OrderRejected, match="CHF") as info:
         run(env, order("LI", currency="EUR"))
     assert info.value.field == "currency"
+
+
+def test_a_product_without_a_price_cannot_be_ordered(env):
+    """A product the catalogue has but the price list does not (yet), or not in the order's currency."""
+    from profiles.prices import PriceList
+
+    listed = env["prices"].for_brand("myposter") + env["prices"].for_brand("kartenliebe")
+    unpriced = PriceList([p for p in listed if p.product != "poster-20x30"])
+    with pytest.raises(OrderRejected) as info:
+        run({**env, "prices": unpriced}, order("DE"))
+    assert (info.value.field, info.value.code, info.value.values) == (
+        "items[0].product", "product-unpriced", {"product": "poster-20x30"})
+    euro_less = PriceList([p.model_copy(update={"price": {"CHF": p.price["CHF"]}})
+                           if p.product == "poster-20x30" else p for p in listed])
+    with pytest.raises(OrderRejected) as info:
+        run({**env, "prices": euro_less}, order("DE"))
+    assert (info.value.code, info.value.values) == ("no-price-in-currency",
+                                                    {"product": "poster-20x30", "currency": "EUR"})
 
 
 class OptionItem(ItemSpec):
@@ -244,18 +274,20 @@ def test_frame_depth_surcharge(env):
 
 
 @pytest.mark.parametrize(
-    ("product", "options", "field"),
+    ("product", "options", "field", "code"),
     [
-        ("canvas-40x30", {"frame_depth_mm": "30"}, "items[0].options.frame_depth_mm"),
-        ("poster-20x30", {"frame_depth_mm": "40"}, "items[0].options.frame_depth_mm"),
-        ("canvas-40x30", {"colour": "red"}, "items[0].options.colour"),
+        ("canvas-40x30", {"frame_depth_mm": "30"}, "items[0].options.frame_depth_mm",
+         "unknown-option-choice"),
+        ("poster-20x30", {"frame_depth_mm": "40"}, "items[0].options.frame_depth_mm", "no-options"),
+        ("canvas-40x30", {"colour": "red"}, "items[0].options.colour", "unknown-option"),
     ],
 )
-def test_bad_options(env, product, options, field):
+def test_bad_options(env, product, options, field, code):
     spec = order("DE").model_copy(update={"items": [OptionItem(product=product, options=options)]})
     with pytest.raises(OrderRejected) as info:
         run(env, spec)
-    assert info.value.field == field
+    assert (info.value.field, info.value.code) == (field, code)
+    assert info.value.values["option"] == next(iter(options))
 
 
 def test_kartenliebe_in_chf(env):

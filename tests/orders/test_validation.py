@@ -39,3 +39,15 @@ def test_problems_of_the_plan_get_the_item_path(catalogue):
     wrong_way = check_items([_item(product="card-a6-flat"), card], "kartenliebe", catalogue, UPLOADS)
     assert [e.field for e in wrong_way] == ["items[1].orientation"]
     assert "portrait only" in wrong_way[0].message
+
+
+def test_every_problem_keeps_its_code_and_values_under_the_item_path(catalogue):
+    """What the API needs to say each problem in the caller's language survives the `items[n].` prefix."""
+    crop = {"upload_id": "upl_square", "crop": {"x": 0, "y": 0, "width": 1, "height": 1}}
+    errors = check_items([_item(product="nope"), _item(image=crop, wrap="mirror")], "myposter", catalogue,
+                         {"upl_square": (3000, 3000)})
+    assert [(e.field, e.code) for e in errors] == [("items[0].product", "unknown-product"),
+                                                   ("items[1].wrap", "wrap-canvas-only"),
+                                                   ("items[1].image.crop", "crop-aspect-mismatch")]
+    assert errors[0].values == {"product": "nope", "brand": "myposter"}
+    assert errors[2].values["aspect"] == "1.0000" and errors[2].values["width_mm"] == "500"
