@@ -21,12 +21,14 @@ CURSOR = Field(None, max_length=500, description="`next` of the previous page; o
 
 def _iso(value: Any) -> Any:
     """Only ISO 8601 text (pydantic would also take a number of seconds)."""
+    if isinstance(value, datetime):
+        return value
     if isinstance(value, str):
         try:
             return datetime.fromisoformat(value)
         except ValueError:
-            raise ValueError("Must be a date and time (ISO 8601).") from None
-    return value
+            pass
+    raise ValueError("Must be a date and time (ISO 8601).")
 
 
 IsoTime = Annotated[AwareDatetime, BeforeValidator(_iso)]

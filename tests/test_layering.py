@@ -168,24 +168,7 @@ NO_BEHAVIOUR_OF_ITS_OWN = {
     "profiles/fonts/__init__.py", "queues/webhooks/__init__.py",  # re-exports
     "orders/lifecycle/__init__.py",  # re-exports and the class made of the action groups (tests/orders/lifecycle/)
 }
-LEFT_WHILE_OTHERS_EDIT = {  # being edited now: their tests stay where they are for this pass
-    *(f"render/{m}.py" for m in ("integrity", "measure", "pipeline", "preflight", "probe", "proof_tiles",
-                                 "report", "request", "resample", "sniff", "source")),
-    *(f"render/steps/{m}.py" for m in ("bleed", "colour", "crop", "encode", "load", "scale", "state")),
-    *(f"queues/{m}.py" for m in ("celery_app", "dispatch", "packing_slip", "proof_job", "tasks")),
-    *(f"printline/{m}.py" for m in ("clock", "degrade", "devserver", "logs", "render_cmd", "services")),
-    "api/fetch.py", "api/keys.py",
-    "render/heic.py",  # new while this test was written, no test module yet: the render owner's to add
-}
-NOT_MIRRORED_YET = {  # behaviour of their own, tested under other names or not at all: to do
-    "api/app.py", "api/auth.py", "api/schemas.py",  # through the API tests (test_authorisation.py, test_contract.py)
-    "api/errors.py", "api/pagination.py", "api/inputs.py", "api/views.py",  # through the API tests
-    "api/health.py", "api/metrics.py",  # test_operations.py
-    "api/products.py", "api/proof.py", "api/pages.py",  # test_contract.py, tests/browser/
-    "printfiles/report.py", "printfiles/preview.py", "printfiles/text.py", "printfiles/compose.py",
-    "printfiles/pdfx.py", "printfiles/embed.py", "printfiles/colour.py",  # test_build_*.py, test_cards.py, test_proof.py
-}
-ALLOWED_WITHOUT_TEST_MODULE = NO_BEHAVIOUR_OF_ITS_OWN | LEFT_WHILE_OTHERS_EDIT | NOT_MIRRORED_YET
+ALLOWED_WITHOUT_TEST_MODULE = NO_BEHAVIOUR_OF_ITS_OWN
 
 
 def _mirror(path: Path) -> tuple[Path, str] | None:

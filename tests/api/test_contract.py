@@ -110,3 +110,11 @@ def test_schemathesis_finds_no_server_error_and_no_contract_failure(contract_app
     summary = result.stdout[result.stdout.find("SUMMARY"):] if "SUMMARY" in result.stdout else result.stdout[-4000:]
     print(summary)
     assert result.returncode == 0, result.stdout[-12000:] + result.stderr[-2000:]
+
+
+def test_docs_need_nothing_from_outside(client):
+    page = client.get("/docs").get_data(as_text=True)
+    for asset in ("swagger-ui.css", "swagger-ui-bundle.js", "swagger-ui-standalone-preset.js"):
+        assert f'"/docs-assets/{asset}"' in page
+        assert client.get(f"/docs-assets/{asset}").status_code == 200
+    assert "cdn." not in page and "apiflask.com" not in page

@@ -1,9 +1,8 @@
-"""The pages' API: who am I, production's bulk steps and ZIP download, QA's proof tiles."""
+"""The pages' API: who am I, production's bulk steps and ZIP download (QA's proof tiles: test_proof.py)."""
 
 from __future__ import annotations
 
 import io
-import json
 import zipfile
 
 import pytest
@@ -72,57 +71,3 @@ def test_download_is_one_zip_named_by_order_reference(client, keys, approved):
     assert other.status_code == 404
     assert client.post("/v1/production/download", json={"jobs": approved},
                        headers=keys["kartenliebe", "production"]).status_code == 404
-
-
-def test_proof_tiles_are_served_from_storage(client, keys, approved, services):
-    from storage.keys import proof_prefix
-
-    qa = keys["myposter", "qa"]
-    job = client.get(f"/v1/jobs/{approved[0]}", headers=qa).get_json()
-    assert client.get(f"/v1/jobs/{approved[0]}/proof", headers=qa).status_code == 404
-    prefix = proof_prefix("myposter", job["order_id"], job["item_id"], 1)
-    manifest = {"format": "jpg", "slots": [{"index": 0, "source": "s0-source.jpg", "width": 600, "height": 800}]}
-    services.storage.put_bytes(f"{prefix}/manifest.json", json.dumps(manifest).encode(),
-                               content_type="application/json")
-    services.storage.put_bytes(f"{prefix}/s0_files/10/1_0.jpg", b"\xff\xd8tile", content_type="image/jpeg")
-    services.storage.put_bytes(f"{prefix}/s0.dzi", b"<Image/>", content_type="application/xml")
-    got = client.get(f"/v1/jobs/{approved[0]}/proof", headers=qa).get_json()
-    assert got["slots"][0]["links"]["tiles"] == f"/v1/jobs/{approved[0]}/proof/0/tiles/{{level}}/{{col}}_{{row}}.jpg"
-    tile = client.get(f"/v1/jobs/{approved[0]}/proof/tiles/10/1_0.jpg", headers=qa)
-    assert tile.status_code == 200 and tile.data == b"\xff\xd8tile" and "immutable" in tile.headers["Cache-Control"]
-    assert client.get(f"/v1/jobs/{approved[0]}/proof/0/tiles/10/1_0.jpg", headers=qa).data == b"\xff\xd8tile"
-    assert client.get(f"/v1/jobs/{approved[0]}/proof.dzi", headers=qa).data == b"<Image/>"
-    assert client.get(f"/v1/jobs/{approved[0]}/proof/0/tiles/9/0_0.jpg", headers=qa).status_code == 404
-    assert client.get(f"/v1/jobs/{approved[0]}/proof/tiles/10/1_0.jpg",
-                      headers=keys["kartenliebe", "qa"]).status_code == 404
-
-
-def test_proof_pyramid_of_a_real_print_file(tmp_path, photo):
-    """render.proof_tiles on a real (small) print file: the last level is 1:1 print pixels."""
-    import pyvips
-
-    from vocab.spec import ItemSpec
-    from printfiles.build import PrintMeta, build_item
-    from profiles.catalogue import load_catalogue
-    from render.proof_tiles import levels_for, make_proof
-
-    catalogue = load_catalogue()
-    product = catalogue.get("card-a6-flat")
-    spec = ItemSpec.model_validate({"product": product.id, "quantity": 1, "image": {"upload_id": "upl_1"}})
-    from datetime import UTC, datetime
-
-    meta = PrintMeta(brand="kartenliebe", order_ref="KL-1", item_ref="itm_1", job_id="job_1", version=1,
-                     created_at=datetime(2026, 1, 1, tzinfo=UTC), quantity=1)
-    result = build_item(spec, product, {"upl_1": photo}, tmp_path / "out", meta,
-                        printer=catalogue.printer(product.printer))
-    report = json.loads(result.report_path.read_bytes())
-    proof = make_proof(result.printfile, report, tmp_path / "proof", sources={"upl_1": photo})
-    [slot] = proof.slots
-    assert (slot.width, slot.height) == (report["slots"][0]["raster_width_px"], report["slots"][0]["raster_height_px"])
-    assert slot.levels == levels_for(slot.width, slot.height) and slot.source == "s0-source.jpg"
-    top = tmp_path / "proof" / slot.tiles / str(slot.levels - 1)
-    first = pyvips.Image.new_from_file(str(top / "0_0.jpg"))
-    assert (first.width, first.height, first.bands) == (min(512, slot.width), min(512, slot.height), 3)
-    assert (tmp_path / "proof" / slot.tiles / "0" / "0_0.jpg").exists()
-    assert max(pyvips.Image.new_from_file(str(tmp_path / "proof" / "s0-source.jpg")).width,
-               pyvips.Image.new_from_file(str(tmp_path / "proof" / "s0-source.jpg")).height) == 800

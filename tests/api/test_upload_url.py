@@ -4,55 +4,17 @@ the same content-addressed storage as a direct upload; an order may name it only
 
 from __future__ import annotations
 
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from api.fetch import FetchFailed, fetch_url, vetter
-from queues.webhooks.addresses import check_url
+from tests.api.helpers import LoopbackSite
 from tests.conftest import order_body
-
-
-class _Site:
-    """A loopback web server: path -> (status, headers, body, delay before answering)."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, tuple[int, dict[str, str], bytes, float]] = {}
-        self.hits: list[str] = []
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                site.hits.append(self.path)
-                status, headers, body, delay = site.routes.get(self.path, (404, {}, b"no", 0.0))
-                time.sleep(delay)
-                try:
-                    self.send_response(status)
-                    for name, value in {"Content-Length": str(len(body)), **headers}.items():
-                        self.send_header(name, value)
-                    self.end_headers()
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-            def log_message(self, *args) -> None:
-                return None
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
 def site():
-    server = _Site()
+    server = LoopbackSite()
     yield server
     server.close()
 
@@ -145,27 +107,6 @@ def test_more_than_three_redirects(client, keys, allowed, site):
     upload = _post(client, shop, f"{site.base}/r0").get_json()
     assert _wait(client, shop, upload["id"])["failure_code"] == "too-many-redirects"
     assert site.hits == ["/r0", "/r1", "/r2", "/r3"]
-
-
-def test_a_redirect_to_a_private_address_is_refused(site, tmp_path, photo):
-    """The first hop is let through (as if public); the redirect to 127.0.0.1 is vetted by the strict rule
-    and refused before any connection to it."""
-    other = _Site()
-    try:
-        other.routes["/secret.jpg"] = (200, {}, photo.read_bytes(), 0.0)
-        first = f"{site.base}/go"
-        site.routes["/go"] = (302, {"Location": f"{other.base}/secret.jpg"}, b"", 0.0)
-        strict = vetter(False)
-
-        def vet(url: str):
-            return check_url(url, allow_private=True) if url == first else strict(url)
-
-        with pytest.raises(FetchFailed) as refused:
-            fetch_url(first, tmp_path, vet=vet, max_bytes=10**7, timeout=5)
-        assert refused.value.code == "url-private-address"
-        assert site.hits == ["/go"] and other.hits == []
-    finally:
-        other.close()
 
 
 @pytest.mark.parametrize(("url", "code"), [

@@ -38,6 +38,18 @@ def test_multipart_upload_and_dedup(client, keys, photo):
     assert again.get_json()["id"] == first.get_json()["id"]
 
 
+def test_a_repeated_upload_whose_object_is_gone_is_stored_again(client, keys, photo, services):
+    """The row outlived its object (bucket emptied or restored): the same bytes come again, so they
+    are stored again, and a render does not find its source missing."""
+    data = photo.read_bytes()
+    first = _upload(client, keys["myposter", "shop"], data)
+    key = f"myposter/uploads/{first.get_json()['sha256']}"
+    services.storage.delete(key)
+    again = _upload(client, keys["myposter", "shop"], data)
+    assert again.status_code == 200 and again.get_json()["id"] == first.get_json()["id"]
+    assert services.storage.open(key).read() == data
+
+
 def test_exif_rotated_upload_reports_upright_size(client, keys, tmp_path):
     path = imagegen.photo_jpeg(tmp_path / "rot.jpg", 300, 200, orientation=6)
     body = _upload(client, keys["myposter", "shop"], path.read_bytes()).get_json()

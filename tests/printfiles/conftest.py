@@ -1,8 +1,11 @@
-"""Fixtures of the print-file tests: catalogue, products at low ppi, a fixed PrintMeta, and `build`,
-which runs the real render pipeline and build_item on a small generated photo."""
+"""Fixtures of the print-file tests: catalogue, products at low ppi, a fixed PrintMeta, `build`, which
+runs the real render pipeline and build_item on a small generated photo, and `recorded`, which keeps
+what render_slot gave build_item."""
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 from datetime import UTC, datetime
 
 import pytest
@@ -66,3 +69,27 @@ def build(catalogue, meta, photo, tmp_path):
                           **controls)
 
     return _build
+
+
+@pytest.fixture
+def recorded(monkeypatch, tmp_path):
+    """Wrap render_slot so tests see its results, the hashes of the rasters and copies of the previews."""
+    calls = []
+    import render.pipeline
+
+    original = render.pipeline.render_slot
+
+    def wrapper(source, request, out_dir, name="slot"):
+        result = original(source, request, out_dir, name)
+        keep = tmp_path / f"kept-{len(calls)}-preview.jpg"
+        shutil.copyfile(result.preview_path, keep)
+        calls.append(
+            (
+                result.model_copy(update={"preview_path": keep}),
+                hashlib.sha256(result.image_path.read_bytes()).hexdigest(),
+            )
+        )
+        return result
+
+    monkeypatch.setattr(render.pipeline, "render_slot", wrapper)
+    return calls

@@ -36,19 +36,3 @@ def test_full_stack_from_environment(monkeypatch):
 def test_var_dir_is_made_absolute(monkeypatch):
     monkeypatch.setenv("PRINTLINE_VAR_DIR", "relative/var")
     assert Settings().var_dir == Path("relative/var").resolve()
-
-
-def test_embedded_broker_keeps_all_its_files_under_var(tmp_path, monkeypatch):
-    from queues.celery_app import make_celery
-
-    monkeypatch.chdir(tmp_path)
-    settings = Settings(var_dir=tmp_path / "var")
-    app = make_celery(settings)
-    options = app.conf.broker_transport_options
-    folders = [options["data_folder_in"], options["data_folder_out"], options["control_folder"]]
-    assert all(str(settings.var_dir) in folder for folder in folders)
-    with app.connection_for_write() as conn:
-        conn.default_channel  # opening the channel creates the transport's folders
-    app.send_task("printline.render_job", args=["job_x"])
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["var"]
-    assert any((settings.var_dir / "broker").iterdir())

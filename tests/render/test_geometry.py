@@ -112,15 +112,6 @@ def test_shrink_on_load_leaves_room_for_lanczos(scale, factor):
     assert shrink_on_load(scale) == factor
 
 
-def test_sharpening_grows_with_the_enlargement():
-    from render.resample import sharpen_params
-
-    assert sharpen_params(1.0) is None
-    amounts = [sharpen_params(s).amount for s in (1.1, 1.5, 2.5, 4.0, 8.0)]
-    assert amounts == sorted(amounts) and 0 < amounts[0] and amounts[-1] <= 1.0
-    assert sharpen_params(3.0).sigma > sharpen_params(1.5).sigma
-
-
 def test_a_deeper_canvas_frame_widens_the_wrap():
     from profiles.catalogue import load_catalogue
     from render.geometry import slot_geometry

@@ -1,17 +1,14 @@
-"""render.limits, render.sniff and render.integrity: the checks that run before a pixel is decoded."""
+"""render.limits: the budget and refusals that run before a pixel is decoded (the file's own bytes:
+test_sniff.py; its completeness: test_integrity.py)."""
 
 from __future__ import annotations
-
-import time
 
 import pytest
 import pyvips
 
 from render import limits
 from render.errors import InputRefused, RenderError
-from render.integrity import check_complete
 from render.limits import MB, Header, Limits, check_limits, decode_cost, lock_down
-from render.sniff import jpeg_frame, kind, png_complete, png_interlaced, sniff, tiff_complete
 from render.source import inspect
 from tests import imagegen
 from tests.render.hostile import _noisy
@@ -91,66 +88,6 @@ def test_lock_down_blocks_every_loader_but_ours():
         pyvips.Image.new_from_buffer(b"1,2\n3,4\n", "", )
     jpeg = _noisy(8, 8).jpegsave_buffer()
     assert pyvips.Image.new_from_buffer(jpeg, "").width == 8
-
-
-@pytest.mark.parametrize(("head", "fmt"), [
-    (b"\xff\xd8\xff\xe0", "jpeg"), (b"\x89PNG\r\n\x1a\n", "png"), (b"II*\x00", "tiff"), (b"MM\x00*", "tiff"),
-    (b"RIFF\0\0\0\0WEBPVP8 ", "webp"), (b"GIF89a", "gif"), (b"\0\0\0\x1cftypavif", "heif"),
-    (b"\0\0\0\x18ftypmp42", None), (b"<svg ", None), (b"%PDF-1.7", None), (b"", None),
-])
-def test_sniff(head, fmt):
-    assert sniff(head) == fmt
-
-
-def test_kind_names_what_we_refuse():
-    assert kind(b"  <?xml version='1.0'?><svg") == "XML/SVG"
-    assert kind(b"%PDF-1.4") == "PDF"
-    assert kind(b"\x00\x01\x02") == "unknown"
-
-
-def test_jpeg_frame_and_png_interlace(tmp_path):
-    image = _noisy(64, 48)
-    image.jpegsave(str(tmp_path / "b.jpg"))
-    image.jpegsave(str(tmp_path / "p.jpg"), interlace=True, subsample_mode="on")
-    image.pngsave(str(tmp_path / "i.png"), interlace=True)
-    image.pngsave(str(tmp_path / "n.png"))
-    assert not jpeg_frame(tmp_path / "b.jpg").progressive
-    frame = jpeg_frame(tmp_path / "p.jpg")
-    assert frame.progressive and frame.samples_per_pixel() == 1.5
-    assert png_interlaced(tmp_path / "i.png") and not png_interlaced(tmp_path / "n.png")
-    assert png_complete(tmp_path / "n.png")
-
-
-def test_tiff_with_strips_cut_off_is_incomplete(tmp_path):
-    _noisy(64, 48).tiffsave(str(tmp_path / "ok.tif"))
-    assert tiff_complete(tmp_path / "ok.tif")
-    from tests.render.hostile import _tiff
-
-    (tmp_path / "cut.tif").write_bytes(_tiff(64, 48, b"\x80" * 64 * 48)[:1000])
-    assert not tiff_complete(tmp_path / "cut.tif")
-
-
-def test_motion_photo_passes_and_a_cut_jpeg_with_eoi_does_not(tmp_path):
-    data = (tmp_path / "j.jpg").write_bytes(_noisy(600, 400).jpegsave_buffer(Q=90)) and (tmp_path / "j.jpg")
-    full = data.read_bytes()
-    motion = tmp_path / "motion.jpg"
-    motion.write_bytes(full + b"\0\0\0\x18ftypmp42" + b"\1" * 5000)
-    check_complete(motion, "jpeg")
-    cut = tmp_path / "cut.jpg"
-    cut.write_bytes(full[: len(full) // 2] + b"\xff\xd9")
-    with pytest.raises(InputRefused) as refused:
-        check_complete(cut, "jpeg")
-    assert refused.value.code == "truncated"
-
-
-def test_truncation_check_is_cheap_on_24_mp(tmp_path):
-    """Decoding at 1/8 scale walks all entropy data but skips most IDCT work: ~160 ms for 24 MP on
-    2 cores (a full decode is ~5x that); the bound here leaves room for a slow CI machine."""
-    path = tmp_path / "24mp.jpg"
-    imagegen.gradient_rgb(6000, 4000).jpegsave(str(path), Q=90)
-    started = time.perf_counter()
-    check_complete(path, "jpeg")
-    assert time.perf_counter() - started < 1.5
 
 
 def test_default_budget_matches_the_settings_default():

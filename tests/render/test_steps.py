@@ -8,7 +8,7 @@ import hashlib
 import pytest
 
 from render import steps
-from render.control import Control, RenderCancelled
+from render.control import Control
 from render.pipeline import render_slot
 from render.plan import plan_box
 from render.source import inspect
@@ -47,22 +47,3 @@ def test_steps_run_by_hand_give_render_slots_raster(tmp_path, photo, size, enlar
     assert hashlib.sha256(state.written.path.read_bytes()).hexdigest() == whole.image_sha256
 
 
-def test_run_checks_the_token_before_every_step(tmp_path, photo):
-    ran: list[str] = []
-    budget = iter(range(2))
-
-    def cancel() -> bool:
-        return next(budget, None) is None
-
-    def spy(name):
-        def step(state):
-            ran.append(name)
-            return state
-
-        step.__name__ = name
-        return step
-
-    state = _state(photo, request(px_geometry(60, 80)), tmp_path, Control(cancel=cancel))
-    with pytest.raises(RenderCancelled, match="before c"):
-        steps.run(state, (spy("a"), spy("b"), spy("c")))
-    assert ran == ["a", "b"]

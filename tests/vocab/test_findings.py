@@ -31,3 +31,10 @@ def test_messages_fall_back_to_english_and_are_frozen():
         "trop petit", "zu klein", "too small", "too small")
     with pytest.raises(ValidationError):
         message.en = "other"
+
+
+def test_finding_codes_are_kebab_case():
+    message = Message(en="x", de="x")
+    assert Finding(code="ink-coverage", severity=Severity.warn, message=message).code == "ink-coverage"
+    with pytest.raises(ValidationError):
+        Finding(code="ink_coverage", severity=Severity.warn, message=message)

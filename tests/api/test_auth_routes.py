@@ -1,4 +1,4 @@
-"""Every route x role x brand, generated from the app's URL map.
+"""`api.auth` on every route: every route x role x brand, generated from the app's URL map.
 
 `EXPECTED` says who may call each endpoint: the four roles of an API key (admin is always among the
 allowed), or PUBLIC for the operators' and people's pages. The table must be complete: a route added
