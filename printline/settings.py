@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     queue: str = Field("printline.render", description="Name of the render queue.")
     catalogue_dir: Path | None = Field(None, description="Catalogue data folder; empty means the packaged one.")
     worker_concurrency: int = Field(1)
+    worker_max_tasks_per_child: int = Field(100, ge=0, description="A worker's pool child is replaced after "
+                                            "this many tasks (0: never), so what one long-lived child keeps "
+                                            "of large renders goes back to the system.")
+    worker_max_memory_per_child_mb: int = Field(600, ge=0, description="A pool child whose resident memory "
+                                                "is above this after a task is replaced (0: never). Above the "
+                                                "worst render's peak (k8s/sizing.json), below the pod's limit.")
     task_time_limit: int = Field(900, description="Hard limit of one render task, seconds.")
     auto_approve: bool = Field(True, description="Approve jobs whose preflight verdict is ok without QA.")
     max_attempts: int = Field(3, description="Render attempts before a job fails for good.")

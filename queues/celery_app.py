@@ -92,6 +92,9 @@ def make_celery(settings: Settings) -> Celery:
         task_acks_on_failure_or_timeout=False,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        # Recycling: libvips and malloc keep a child's peak after a large render; a fresh child does not.
+        worker_max_tasks_per_child=settings.worker_max_tasks_per_child or None,
+        worker_max_memory_per_child=settings.worker_max_memory_per_child_mb * 1024 or None,  # KiB
         task_time_limit=settings.task_time_limit,
         task_soft_time_limit=max(settings.task_time_limit - 30, int(settings.task_time_limit * 0.8), 1),
         task_default_queue=settings.queue,

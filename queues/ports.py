@@ -26,6 +26,8 @@ class QueueSettings(Protocol):
     max_attempts: int
     auto_approve: bool
     worker_concurrency: int
+    worker_max_tasks_per_child: int
+    worker_max_memory_per_child_mb: int
 
     @property
     def effective_broker_url(self) -> str: ...

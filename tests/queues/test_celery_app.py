@@ -55,6 +55,14 @@ def test_tasks_are_acked_late_one_at_a_time_within_time_limits(rabbit):
                                 for name in (RENDER_TASK, SLIP_TASK, SHEET_TASK)}
 
 
+def test_pool_children_are_recycled_by_task_count_and_memory(tmp_path):
+    conf = make_celery(Settings(var_dir=tmp_path / "var")).conf
+    assert (conf.worker_max_tasks_per_child, conf.worker_max_memory_per_child) == (100, 600 * 1024)  # KiB
+    never = make_celery(Settings(var_dir=tmp_path / "var", worker_max_tasks_per_child=0,
+                                 worker_max_memory_per_child_mb=0)).conf
+    assert (never.worker_max_tasks_per_child, never.worker_max_memory_per_child) == (None, None)
+
+
 def test_the_soft_limit_leaves_the_task_time_to_record_a_failure(tmp_path):
     def soft(limit: int) -> int:
         return make_celery(Settings(var_dir=tmp_path / "var", task_time_limit=limit)).conf.task_soft_time_limit
