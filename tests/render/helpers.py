@@ -98,3 +98,16 @@ def read_cmyk(path: Path) -> pyvips.Image:
     image = pyvips.Image.new_from_file(str(path))
     assert image.bands == 4 and image.interpretation == "cmyk"
     return image
+
+
+def asymmetric_rgb(width: int, height: int) -> pyvips.Image:
+    """Asymmetric content: ramps, a coarse checker (a photo's detail scale, not near the output's
+    Nyquist limit, where JPEG shrink-on-load depends on the DCT block grid) and a dark block."""
+    x = pyvips.Image.xyz(width, height)
+    red = x[0] * (255.0 / max(width - 1, 1))
+    green = x[1] * (255.0 / max(height - 1, 1))
+    cell = max(width, height) // 6
+    blue = ((x[0] // cell + x[1] // cell) % 2) * 200 + 27
+    image = red.bandjoin([green, blue]).cast("uchar").copy(interpretation="srgb")
+    block = pyvips.Image.black(width // 4, height // 5, bands=3)
+    return image.insert(block, width // 10, height // 12).copy(interpretation="srgb")

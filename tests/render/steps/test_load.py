@@ -8,7 +8,7 @@ import pyvips
 
 from render.pipeline import render_slot
 from render.source import inspect
-from tests.render.helpers import patch_means, patches, px_geometry, read_cmyk, request
+from tests.render.helpers import asymmetric_rgb, patch_means, patches, px_geometry, read_cmyk, request
 
 
 DIHEDRAL = [(angle, flip) for angle in ("d0", "d90", "d180", "d270") for flip in (False, True)]
@@ -29,19 +29,6 @@ def _stored_for(upright: pyvips.Image, orientation: int) -> pyvips.Image:
     raise AssertionError(f"no stored form for orientation {orientation}")
 
 
-def _upright(width: int, height: int) -> pyvips.Image:
-    """Asymmetric content: ramps, a coarse checker (a photo's detail scale, not near the output's
-    Nyquist limit, where JPEG shrink-on-load depends on the DCT block grid) and a dark block."""
-    x = pyvips.Image.xyz(width, height)
-    red = x[0] * (255.0 / max(width - 1, 1))
-    green = x[1] * (255.0 / max(height - 1, 1))
-    cell = max(width, height) // 6
-    blue = ((x[0] // cell + x[1] // cell) % 2) * 200 + 27
-    image = red.bandjoin([green, blue]).cast("uchar").copy(interpretation="srgb")
-    block = pyvips.Image.black(width // 4, height // 5, bands=3)
-    return image.insert(block, width // 10, height // 12).copy(interpretation="srgb")
-
-
 @pytest.mark.parametrize(
     ("suffix", "out_size", "tolerance"),
     [
@@ -52,7 +39,7 @@ def _upright(width: int, height: int) -> pyvips.Image:
 )
 def test_every_exif_orientation_gives_the_same_upright_result(tmp_path, suffix, out_size, tolerance):
     width, height = (603, 905) if suffix == ".jpg" else (60, 90)
-    upright = _upright(width, height)
+    upright = asymmetric_rgb(width, height)
     rasters = {}
     for orientation in range(1, 9):
         source = tmp_path / f"o{orientation}{suffix}"
