@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from api.problems import Problem, from_problem, invalid_request, problem_response
 from orders.lifecycle import ActionRefused, NotFound
-from orders.states import IllegalTransition
+from orders.states import TRANSITIONS, IllegalTransition
 
 log = structlog.get_logger("printline.api")
 
@@ -64,7 +64,14 @@ def install(app: APIFlask) -> None:
     
     @app.errorhandler(IllegalTransition)
     def _illegal(exc: IllegalTransition):
-        return problem_response(409, "illegal-transition", str(exc), state=exc.current.value)
+        if exc.role is not None and exc.action is not None and str(exc).startswith("role "):
+            values, text = {"role": exc.role, "action": exc.action}, "illegal-transition-role"
+        else:
+            allowed = ", ".join(sorted(TRANSITIONS[exc.current])) or "-"
+            values = {"state": exc.current.value, "wanted": exc.wanted.value, "allowed": allowed}
+            text = "illegal-transition"
+        return problem_response(409, "illegal-transition", str(exc), values=values, text=text,
+                                state=exc.current.value)
     
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

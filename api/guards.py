@@ -106,7 +106,8 @@ def _odd_request(req: Request) -> tuple[int, str, str] | None:
 def _outage(exc: Exception, part: str):
     log.warning("outage_answered_503", part=part, error=type(exc).__name__)
     return problem_response(503, "unavailable", f"The {part} is not answering right now; try again shortly.",
-                            headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+                            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+                            text="unavailable-storage" if part == "file storage" else "unavailable-database")
 
 
 def install(app: Flask) -> None:
@@ -121,7 +122,7 @@ def install(app: Flask) -> None:
     def _guard():
         odd = _odd_request(request)
         if odd is not None:
-            return problem_response(*odd)
+            return problem_response(*odd, values={"depth": MAX_JSON_DEPTH})
         return None
 
     @app.errorhandler(StorageError)

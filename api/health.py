@@ -54,7 +54,7 @@ def readyz():
         return Health(status="ok", checks={**checks, **degraded})
     failed = ", ".join(k for k, v in checks.items() if v != "ok")
     checks.update(degraded)
-    return problem_response(503, "not-ready", f"Not ready: {failed}.", checks=checks)
+    return problem_response(503, "not-ready", f"Not ready: {failed}.", checks=checks, values={"parts": failed})
 
 
 def _redis(svc) -> dict[str, str]:

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 from api.problems import Problem
 
@@ -28,7 +29,7 @@ def _iso(value: Any) -> Any:
             return datetime.fromisoformat(value)
         except ValueError:
             pass
-    raise ValueError("Must be a date and time (ISO 8601).")
+    raise PydanticCustomError("iso_time", "Must be a date and time (ISO 8601).")
 
 
 IsoTime = Annotated[AwareDatetime, BeforeValidator(_iso)]

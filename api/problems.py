@@ -17,18 +17,20 @@ class Problem(Exception):
 
     def __init__(self, status: int, code: str, detail: str = "", *, errors: list[dict[str, str]] | None = None,
                  headers: dict[str, str] | None = None, values: dict[str, Any] | None = None,
-                 **extra: Any) -> None:
+                 text: str | None = None, **extra: Any) -> None:
         super().__init__(detail or code)
-        self.status, self.code, self.detail = status, code, detail
+        self.status, self.code, self.detail, self.text = status, code, detail, text
         self.errors, self.headers, self.values, self.extra = errors, headers or {}, values or {}, extra
 
 
 def problem_response(status: int, code: str, detail: str = "", *, errors: list[dict[str, str]] | None = None,
                      headers: dict[str, str] | None = None, values: dict[str, Any] | None = None,
-                     **extra: Any) -> Response:
+                     text: str | None = None, **extra: Any) -> Response:
+    """`text` names the catalogue's detail when one code has several (default: the code itself)."""
     lang = i18n.language()
+    said = i18n.detail(text or code, detail or code, lang, **(values or {}))
     body: dict[str, Any] = {"type": PROBLEM_TYPE_BASE + code, "title": i18n.title(status, lang),
-                            "status": status, "detail": i18n.detail(code, detail or code, lang, **(values or {})),
+                            "status": status, "detail": said,
                             "code": code}
     if errors:
         body["errors"] = errors
@@ -43,7 +45,7 @@ def problem_response(status: int, code: str, detail: str = "", *, errors: list[d
 
 def from_problem(problem: Problem) -> Response:
     return problem_response(problem.status, problem.code, problem.detail, errors=problem.errors,
-                            headers=problem.headers, values=problem.values, **problem.extra)
+                            headers=problem.headers, values=problem.values, text=problem.text, **problem.extra)
 
 
 def pydantic_errors(errors: list[dict[str, Any]], prefix: tuple = ()) -> list[dict[str, str]]:

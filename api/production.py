@@ -187,7 +187,8 @@ def download(json_data: Download):
     entries = _entries(json_data.jobs, who.brand, json_data.packing_slips)
     absent = [name for name, key in entries if not svc.storage.exists(key)]
     if absent:
-        raise Problem(409, "file-missing", f"Not in storage: {', '.join(absent[:10])}.")
+        raise Problem(409, "file-missing", f"Not in storage: {', '.join(absent[:10])}.",
+                      values={"files": ", ".join(absent[:10])})
     name = f"printline-{who.brand}-{svc.clock.now():%Y%m%d-%H%M}-{len(json_data.jobs)}-jobs.zip"
     return Response(zip_stream(svc.storage, entries), mimetype="application/zip",
                     headers={"Content-Disposition": content_disposition(name), "Cache-Control": "no-store"})

@@ -31,7 +31,7 @@ def _open(job_id: str, key: str):
         return services().storage.open(key)
     except KeyError:
         raise Problem(404, "no-proof", f"Job {job_id} has no zoomable proof here (made by the worker for "
-                      "jobs that go to QA).") from None
+                      "jobs that go to QA).", values={"job": job_id}) from None
 
 
 def _file(job_id: str, name: str, mimetype: str) -> Response:

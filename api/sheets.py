@@ -9,6 +9,7 @@ from datetime import datetime
 from apiflask import APIBlueprint
 from flask import Response, redirect, send_file, url_for
 from pydantic import BaseModel, Field, model_validator
+from pydantic_core import PydanticCustomError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -35,9 +36,9 @@ class SheetRequest(BaseModel):
     @model_validator(mode="after")
     def _one_way(self) -> SheetRequest:
         if (self.job_ids is None) == (self.printer is None):
-            raise ValueError("give either `job_ids` or `printer`")
+            raise PydanticCustomError("sheet_jobs_or_printer", "give either `job_ids` or `printer`")
         if self.product is not None and self.printer is None:
-            raise ValueError("`product` goes with `printer`")
+            raise PydanticCustomError("sheet_product_with_printer", "`product` goes with `printer`")
         return self
 
 
@@ -94,7 +95,7 @@ def _refused(exc: SheetRefused):
 def _load(session: Session, brand: str, sheet_id: str) -> Sheet:
     sheet = session.scalar(select(Sheet).where(Sheet.id == sheet_id, Sheet.brand == brand).options(_jobs()))
     if sheet is None:
-        raise Problem(404, "sheet-not-found", f"No sheet {sheet_id!r} for this brand.")
+        raise Problem(404, "sheet-not-found", f"No sheet {sheet_id!r} for this brand.", values={"id": sheet_id})
     return sheet
 
 
@@ -178,9 +179,10 @@ def sheet_file(sheet_id: str) -> Response:
         key, state, printer, reason = sheet.file_key, sheet.state, sheet.printer, sheet.reason
     if state == SheetState.cancelled:
         raise Problem(409, "sheet-cancelled", f"Sheet {sheet_id} is cancelled ({reason}); do not print it, "
-                      "ask for a new sheet.", state=state)
+                      "ask for a new sheet.", state=state, values={"sheet": sheet_id, "reason": reason})
     if not key:
-        raise Problem(404, "not-built", f"Sheet {sheet_id} has no file (state {state}).", state=state)
+        raise Problem(404, "not-built", f"Sheet {sheet_id} has no file (state {state}).", state=state,
+                      values={"sheet": sheet_id, "state": state})
     name = f"{sheet_id}-{printer}.pdf"
     url = svc.storage.url(key, expires=svc.settings.presign_seconds, filename=name)
     if url:

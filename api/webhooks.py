@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from apiflask import APIBlueprint
 from pydantic import BaseModel, Field, field_validator
+from pydantic_core import PydanticCustomError
 from sqlalchemy import select
 
 from api.auth import bearer, roles
@@ -34,7 +35,8 @@ class WebhookIn(BaseModel):
     def _known(cls, value: list[str]) -> list[str]:
         unknown = [v for v in value if v != "*" and v not in EVENT_TYPES]
         if unknown:
-            raise ValueError(f"unknown event types {unknown}; use '*' or some of {list(EVENT_TYPES)}")
+            raise PydanticCustomError("unknown_event_types", "unknown event types {unknown}; use '*' or some of {known}",
+                                      {"unknown": ", ".join(unknown), "known": ", ".join(EVENT_TYPES)})
         return sorted(set(value))
 
 
@@ -100,7 +102,8 @@ def _hook(session, webhook_id: str) -> Webhook:
     hook = session.scalar(select(Webhook).where(Webhook.id == webhook_id, Webhook.brand == caller().brand,
                                                 Webhook.deleted_at.is_(None)))
     if hook is None:
-        raise Problem(404, "webhook-not-found", f"No webhook {webhook_id!r} for this brand.")
+        raise Problem(404, "webhook-not-found", f"No webhook {webhook_id!r} for this brand.",
+                      values={"id": webhook_id})
     return hook
 
 
@@ -226,7 +229,8 @@ def redeliver(webhook_id: str, delivery_id: int):
         message = session.scalar(select(OutboxMessage).where(OutboxMessage.id == delivery_id,
                                                              OutboxMessage.webhook_id == hook.id))
         if message is None:
-            raise Problem(404, "delivery-not-found", f"Webhook {hook.id} has no delivery {delivery_id}.")
+            raise Problem(404, "delivery-not-found", f"Webhook {hook.id} has no delivery {delivery_id}.",
+                          values={"webhook": hook.id, "delivery": delivery_id})
         message.state, message.available_at, message.first_attempt_at = "pending", svc.clock.now(), None
         session.commit()
         return _delivery(session, message)

@@ -44,20 +44,22 @@ CACHE = Path(tempfile.gettempdir()) / "printline-bench-photos"
 PACKAGES = ("api", "orders", "printfiles", "printline", "profiles", "queues", "render", "storage")
 
 
-def make_photo(megapixels: int) -> Path:
-    """A portrait JPEG with photo-like entropy: smooth colour fields, texture and sensor noise."""
+def make_photo(megapixels: int, variant: int = 0) -> Path:
+    """A portrait JPEG with photo-like entropy: smooth colour fields, texture and sensor noise.
+    `variant` > 0 gives another photo of the same kind (other seeds), for batches of distinct files."""
     import pyvips
 
     width, height = PHOTO_SIZES[megapixels]
-    path = CACHE / f"photo-{megapixels}mp.jpg"
+    path = CACHE / (f"photo-{megapixels}mp.jpg" if not variant else f"photo-{megapixels}mp-{variant}.jpg")
     if path.exists():
         return path
     CACHE.mkdir(parents=True, exist_ok=True)
     bands = []
     for seed, cell in ((1, 512), (2, 384), (3, 640)):
+        seed += 100 * variant
         field = pyvips.Image.perlin(width, height, cell_size=cell, seed=seed) * 90 + 128
         detail = pyvips.Image.perlin(width, height, cell_size=24, seed=seed + 10) * 25
-        noise = pyvips.Image.gaussnoise(width, height, sigma=4, mean=0)
+        noise = pyvips.Image.gaussnoise(width, height, sigma=4, mean=0, seed=seed)
         bands.append(field + detail + noise)
     image = bands[0].bandjoin(bands[1:]).cast("uchar").copy(interpretation="srgb")
     tmp = path.with_suffix(".tmp.jpg")
@@ -219,9 +221,7 @@ def pillow(product_id: str, photo: Path, out: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="6,12,24", help="photo sizes in MP (of 6, 12, 24)")
     parser.add_argument("--products", default="poster-50x70,poster-100x150")
     parser.add_argument(

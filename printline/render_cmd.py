@@ -8,6 +8,10 @@ gets `-2`, ...). On a terminal a progress bar (rich) follows the files and the c
 otherwise one JSON line per file goes to stdout as it finishes. A summary of the verdicts ends the
 run. A file that cannot be rendered is reported and the others still render.
 
+Before validating, only the header of each photo is read (format, size, limits): whether its data
+is complete is checked once, by the render's own `inspect` (a 1/8-scale decode of the whole JPEG,
+0.11 CPU s for 24 MP, which the command used to run twice).
+
 Exit codes: 0 every file rendered, 1 any file failed (could not be rendered), 2 usage. A `fail`
 verdict is a rendered file whose findings need a look: it is counted in the summary, as a single
 render's is reported in its JSON line, and does not change the exit code.
@@ -76,8 +80,8 @@ class _Renderer:
 
         from orders.validation import check_items
         from printfiles.build import PrintMeta, build_item
-        from render.errors import RenderError
-        from render.probe import ProbeError, probe_image
+        from render.errors import InputRefused, RenderError
+        from render.source import open_checked, upright_size
         from vocab.spec import ImageRef, ItemSpec
 
         args, catalogue = self.args, self.catalogue
@@ -108,11 +112,11 @@ class _Renderer:
             return failed(str(exc), USAGE)
         uploads = {}
         for upload_id, path in sources.items():
-            try:
-                info = probe_image(path)
-            except (ProbeError, OSError) as exc:
+            try:  # the header only: build_item's `inspect` checks the data is complete, once
+                _, header = open_checked(path)
+            except (InputRefused, OSError) as exc:
                 return failed(f"{path}: {exc}")
-            uploads[upload_id] = (info.upright_width, info.upright_height)
+            uploads[upload_id] = upright_size(header.width, header.height, header.orientation)
         errors = check_items([spec], product.brand, catalogue, uploads)
         if errors:
             return failed("; ".join(f"{e.field.replace('items[0].', '')}: {e.message}" for e in errors))

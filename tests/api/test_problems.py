@@ -52,3 +52,49 @@ def test_field_errors_name_their_path_and_make_one_invalid_request():
     assert (problem.status, problem.code, problem.errors, problem.values) == (422, "invalid-request", errors,
                                                                               {"count": 1})
     assert problem.detail == "items[1].quantity: Must be at least 1."
+
+
+def _literal_keys() -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(detail keys, pydantic error types) the API's code names, with where: every literal code or
+    `text=` of a Problem / problem_response, every `(status, code, detail)` a guard returns, every
+    PydanticCustomError type in api/ and vocab/."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    details, types = set(), set()
+    for path in [*sorted((root / "api").rglob("*.py")), *sorted((root / "vocab").rglob("*.py"))]:
+        where = path.relative_to(root).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", getattr(node.func, "attr", None))
+                literal = [a.value for a in node.args[:2] if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+                texts = [k.value.value for k in node.keywords if k.arg == "text" and isinstance(k.value, ast.Constant)]
+                chosen = any(k.arg == "text" for k in node.keywords)  # the text, not the code, is looked up
+                if name in ("Problem", "problem_response"):
+                    details |= {(key, where) for key in (texts if chosen else literal[:1])}
+                elif name == "PydanticCustomError" and literal:
+                    types.add((literal[0], where))
+            elif (isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple) and len(node.value.elts) == 3
+                  and isinstance(node.value.elts[0], ast.Constant) and isinstance(node.value.elts[0].value, int)
+                  and isinstance(node.value.elts[1], ast.Constant)):
+                details.add((node.value.elts[1].value, where))
+            elif isinstance(node, ast.IfExp):  # text="a" if ... else "b"
+                for branch in (node.body, node.orelse):
+                    if isinstance(branch, ast.Constant) and str(branch.value).startswith("unavailable-"):
+                        details.add((branch.value, where))
+    return details, types
+
+
+def test_every_problem_and_field_refusal_of_the_api_has_its_text_in_six_languages():
+    """A detail the catalogue lacks reaches a German shop in English: each code the code names (read
+    from the code, so a new one cannot be forgotten) has a text in every language."""
+    from api import i18n
+
+    details, types = _literal_keys()
+    assert len(details) >= 40 and len(types) >= 5
+    missing = [f"{where}: detail {key} ({lang})" for key, where in sorted(details) for lang in i18n.LANGUAGES
+               if key not in i18n.catalogue(lang).get("detail", {})]
+    missing += [f"{where}: error {key} ({lang})" for key, where in sorted(types) for lang in i18n.LANGUAGES
+                if key not in i18n.catalogue(lang).get("error", {})]
+    assert not missing, "\n".join(missing)

@@ -145,8 +145,9 @@ class FaultStack:
 
         return json.loads(body)["id"]
 
-    def submit(self, count: int, *, upload_id: str | None = None, prefix: str = "F") -> list[str]:
-        """`count` one-item orders of a tiny poster; their job ids."""
+    def submit(self, count: int, *, upload_id: str | None = None, prefix: str = "F",
+               product: str = "poster-20x30") -> list[str]:
+        """`count` one-item orders (a small poster unless told); their job ids."""
         from orders.lifecycle import Actor
         from vocab.spec import OrderSpec
 
@@ -154,7 +155,7 @@ class FaultStack:
         jobs: list[str] = []
         for n in range(count):
             spec = OrderSpec.model_validate(order_body(upload_id, external_id=f"{prefix}-{n}-{time.time_ns()}",
-                                                       product="poster-20x30"))
+                                                       product=product))
             jobs += self.submitter.lifecycle.submit_order(brand="myposter", spec=spec, idempotency_key=None,
                                                           actor=Actor("shop", "fault-test")).job_ids
         return jobs

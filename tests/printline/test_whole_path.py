@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 
 import pikepdf
 import pytest
@@ -32,8 +33,9 @@ def test_upload_order_render_download(stack, tmp_path):
     upload = json.loads(body)
 
     crop = {"x": 0.02, "y": 0.0, "width": 0.9333, "height": 0.98}  # 2800 x 3920 px: 5:7, 142 ppi
-    status, order = http.json("POST", "/v1/orders", order_body(upload["id"], crop=crop),
-                              headers={"Idempotency-Key": f"e2e-{kind}"})
+    external_id = f"MP-E2E-{uuid.uuid4().hex[:8]}"  # the full stack's database outlives one test
+    status, order = http.json("POST", "/v1/orders", order_body(upload["id"], crop=crop, external_id=external_id),
+                              headers={"Idempotency-Key": f"e2e-{external_id}"})
     assert status == 201, order
     job_id = order["items"][0]["job_id"]
 
@@ -81,8 +83,8 @@ def test_upload_order_render_download(stack, tmp_path):
     assert status == 200 and approved["state"] == "approved"
     status, order_now = http.json("GET", f"/v1/orders/{order['id']}")
     assert order_now["status"] == "ready" and order_now["items"][0]["state"] == "approved"
-    status, replay = http.json("POST", "/v1/orders", order_body(upload["id"], crop=crop),
-                               headers={"Idempotency-Key": f"e2e-{kind}"})
+    status, replay = http.json("POST", "/v1/orders", order_body(upload["id"], crop=crop, external_id=external_id),
+                               headers={"Idempotency-Key": f"e2e-{external_id}"})
     assert status == 200 and replay["id"] == order["id"]
 
 
