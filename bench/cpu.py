@@ -21,7 +21,7 @@ Variants:
 * `slot`: `render.pipeline.render_slot` (print raster, preview, overlay, measurements) + PDF.
 * bare rasters (no preview, no report), each with the unsharp mask unless named:
   `cmyk-affine` enlarges on 4 CMYK bands after the ICC transform by `affine` + bicubic (the order
-  before issue 15); `cmyk-cached` the same with the transformed source held in strips for the
+  before the strip cache); `cmyk-cached` the same with the transformed source held in strips for the
   enlargement (render.steps.scale.strips: the render's order now); `rgb-affine` enlarges on 3 RGB
   bands before the transform; `cmyk-resize`, `rgb-resize` use `resize(kernel="cubic")` instead of
   `affine`; `sharpen-cmyk` sharpens the CMYK after the transform instead of the RGB before it;

@@ -11,7 +11,7 @@ unsharp mask render/resample.py applies with the enlargement (`+usm`).
 
 The choice (render/resample.py INTERPOLATOR) is bicubic; see the docstring there for why.
 `--render` also enlarges through the render's own scale step (render.steps.scale: the strip cache
-before `affine`) and checks its pixels equal the bare `affine`'s: the cache (issue 15) changes
+before `affine`) and checks its pixels equal the bare `affine`'s: the cache changes
 the CPU, not the picture.
 """
 

@@ -42,7 +42,7 @@ def _configure() -> None:
     """No libvips operation cache (a worker renders each file once; the cache would only hold
     memory), and two libvips threads per core unless VIPS_CONCURRENCY says otherwise: JPEG
     decoding and encoding run in one thread each, more workers keep the cores busy meanwhile.
-    Threads cost no CPU (bench/cpu.py --concurrency 1,2,4, issue 15: 2.72 / 2.72 / 2.74 CPU s per
+    Threads cost no CPU (bench/cpu.py --concurrency 1,2,4: 2.72 / 2.72 / 2.74 CPU s per
     print file for poster-50x70 from 24 MP on 2 cores; peak 120 / 121 MB at 2 / 4), one thread
     per core is as fast here (1.56 s a file at 2 and 4) and a single one a third slower (2.10 s)."""
     global _configured

@@ -20,7 +20,7 @@ levels mean at 2x). The table is in the README.
 
 libvips has no separable enlargement: `reduce` (separable, vectorised) only shrinks, and `resize`
 enlarges through this same bicubic `affine` (bench/cpu.py `cmyk-resize`: 2.46 against 2.43 CPU s per
-print file, issue 15). The enlargement stays on the 4 CMYK bands after the colour transform: on 3
+print file). The enlargement stays on the 4 CMYK bands after the colour transform: on 3
 RGB bands before it, LittleCMS would convert the enlarged raster instead of the crop (`rgb-affine`:
 2.74 CPU s, +0.31).
 """

@@ -267,7 +267,7 @@ def keys(services) -> dict[tuple[str, str], dict[str, str]]:
 
 def order_body(upload_id: str, *, external_id: str = "MP-2026-000123", product: str = "poster-50x70",
                crop: dict | None = None, **overrides) -> dict:
-    """The order body of the issue, for one item."""
+    """A valid one-item order body (a 50 x 70 poster to Germany, B2C)."""
     image = {"upload_id": upload_id}
     if crop is not None:
         image["crop"] = crop

@@ -186,7 +186,7 @@ def test_kustomize_builds_with_one_image_everywhere() -> None:
     assert len(pods) == 3 and len(images) == 1 and images != {"printline"}
 
 
-# ---------------------------------------------------------------- schemas and sizing (issue 15)
+# ---------------------------------------------------------------- schemas and sizing
 
 K8S_VERSION = "1.37.0"  # the Kubernetes schemas kubernetes-validate ships (pinned in setup.cfg)
 KEDA_SCHEMAS = {"ScaledObject": "keda-scaledobject-v1alpha1.json",

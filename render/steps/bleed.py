@@ -9,8 +9,8 @@ whole for it (it was: random access, the whole decoded source in memory, ~1.9x a
 The pixels are the same as one `embed(extend="mirror")` of the whole picture.
 
 Holding both bands as the source rows they are made of instead (3 bands before colour and the
-enlargement, ~3 MB a band for canvas-120x80 from 24 MP, computed again on demand) was tried for
-issue 15 and changed nothing measurable: `printline render` of canvas-120x80 with the mirror wrap
+enlargement, ~3 MB a band for canvas-120x80 from 24 MP, computed again on demand) was tried
+and changed nothing measurable: `printline render` of canvas-120x80 with the mirror wrap
 peaked at 191-196 MB either way (bench/memory.py), so the bands are not where its peak is.
 """
 

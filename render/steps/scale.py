@@ -18,7 +18,7 @@ def sharpen(state: SlotState) -> SlotState:
     """Before the colour transform, so the output profile's ink limit holds for sharpened pixels.
     At source resolution, where it touches 1/s² of the pixels it would after the enlargement
     (render/resample.py); on the 4 CMYK bands after the transform it costs the same (bench/cpu.py
-    `sharpen-cmyk` against `cmyk-cached`: 2.42 against 2.41 CPU s per print file, issue 15)."""
+    `sharpen-cmyk` against `cmyk-cached`: 2.42 against 2.41 CPU s per print file)."""
     p = state.place
     return replace(state, image=resample.sharpen(state.image, max(p.scale_x, p.scale_y)))
 

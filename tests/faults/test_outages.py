@@ -3,8 +3,9 @@
 - S3 refusing (proxy) for `S3_OUTAGE` s mid-render: the API answers 503 with Retry-After, `/readyz`
   503; the worker's storage errors are outages, retried with growing backoff and not counted as
   attempts (backoff cap 4 s here; in production 2 s doubling to 60 s, 12 retries: 4-8 min, see
-  tests/queues/test_outage_backoff.py), so every job renders once S3 is back. 25 s instead of 60 s
-  keeps the test under a minute; the retry budget, not the outage length, is what matters.
+  tests/queues/test_outage_backoff.py), so every job renders once S3 is back. 25 s keeps the test
+  under a minute in the suite; `PRINTLINE_FAULT_S3_OUTAGE_SECONDS=120` runs the same test with a
+  two-minute outage and the production backoff (about 3 min).
 - PostgreSQL backends killed (`pg_terminate_backend`) three times while jobs render: a claim or a
   finish that loses its connection raises, the message goes back to the queue, the job is re-claimed.
 - Redis unreachable from the start: uploads and renders go on, `/readyz` is 200 with
@@ -14,12 +15,14 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 
 import pytest
 
 pytestmark = pytest.mark.integration
-S3_OUTAGE = 25
+S3_OUTAGE = int(os.environ.get("PRINTLINE_FAULT_S3_OUTAGE_SECONDS", "25"))
+LONG = S3_OUTAGE > 30  # past the fast backoff's budget (12 retries capped at 4 s): production's backoff
 
 
 def test_s3_refusing_for_a_while(fault_stack, tmp_path):
@@ -28,7 +31,7 @@ def test_s3_refusing_for_a_while(fault_stack, tmp_path):
     from tests import imagegen
 
     photo = imagegen.photo_jpeg(tmp_path / "new.jpg", random.randint(300, 400), 500)  # never uploaded before
-    stack = fault_stack(via=("s3",)).start()
+    stack = fault_stack(via=("s3",), **({"PRINTLINE_RETRY_BACKOFF_CAP_SECONDS": "60"} if LONG else {})).start()
     jobs = stack.submit(3)
     assert stack.wait_state(jobs, ("rendering",)), stack.worker_log()
     stack.proxies["s3"].refuse()
@@ -37,7 +40,7 @@ def test_s3_refusing_for_a_while(fault_stack, tmp_path):
     ready = stack.http.call("GET", "/readyz")[0]
     time.sleep(max(0.0, S3_OUTAGE - (time.time() - started)))
     stack.proxies["s3"].heal()
-    stack.settle(jobs, timeout=45)
+    stack.settle(jobs, timeout=45 + (90 if LONG else 0))
     tally = stack.tally(jobs)
     tally.show(f"S3 refusing for {S3_OUTAGE} s (upload during it: {status}, Retry-After "
                f"{headers.get('Retry-After')}; readyz {ready})")

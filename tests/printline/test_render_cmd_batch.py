@@ -3,7 +3,7 @@
 On a real terminal (a pseudo-terminal, not a patched isatty) rich draws a progress bar and the
 summary; through a pipe one JSON line per file and the summary. A photo whose data ends early,
 which only the render's complete-data check catches (the command reads headers alone before it
-validates), is reported while the others render (issue 15)."""
+validates), is reported while the others render."""
 
 from __future__ import annotations
 

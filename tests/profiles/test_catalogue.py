@@ -1,4 +1,4 @@
-"""The catalogue: every product of the issue, validated data, clear errors naming file and field."""
+"""The catalogue: every product of both brands, validated data, clear errors naming file and field."""
 
 from __future__ import annotations
 
