@@ -23,6 +23,17 @@ CODES = {400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-fo
          429: "rate-limited"}
 
 
+def illegal_transition(exc: IllegalTransition):
+    """409 in the caller's language: a role that may not take the action, or a state it cannot leave so."""
+    if exc.role is not None and exc.action is not None and str(exc).startswith("role "):
+        values, text = {"role": exc.role, "action": exc.action}, "illegal-transition-role"
+    else:
+        allowed = ", ".join(sorted(TRANSITIONS[exc.current])) or "-"
+        values = {"state": exc.current.value, "wanted": exc.wanted.value, "allowed": allowed}
+        text = "illegal-transition"
+    return problem_response(409, "illegal-transition", str(exc), values=values, text=text, state=exc.current.value)
+
+
 def install(app: APIFlask) -> None:
     """Register the hooks and handlers on `app`."""
     @app.before_request
@@ -64,14 +75,7 @@ def install(app: APIFlask) -> None:
     
     @app.errorhandler(IllegalTransition)
     def _illegal(exc: IllegalTransition):
-        if exc.role is not None and exc.action is not None and str(exc).startswith("role "):
-            values, text = {"role": exc.role, "action": exc.action}, "illegal-transition-role"
-        else:
-            allowed = ", ".join(sorted(TRANSITIONS[exc.current])) or "-"
-            values = {"state": exc.current.value, "wanted": exc.wanted.value, "allowed": allowed}
-            text = "illegal-transition"
-        return problem_response(409, "illegal-transition", str(exc), values=values, text=text,
-                                state=exc.current.value)
+        return illegal_transition(exc)
     
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
