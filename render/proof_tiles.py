@@ -92,13 +92,12 @@ def _rasters(printfile: Path) -> tuple[list[list[tuple[int, int, bytes]]], bytes
 
 def _srgb(raster: pyvips.Image, icc_path: Path | None) -> pyvips.Image:
     """The print file's raster as sRGB through the ICC profile the PDF itself carries (its output
-    intent), so it proofs the file as sent. Not `render.colour.soft_proof` (an OutputProfile of the
-    catalogue, with black point compensation); this transform has none, so deep shadows may show
-    darker here than in preview.jpg."""
+    intent), so it proofs the file as sent; relative colorimetric with black point compensation, as
+    `render.colour.soft_proof` makes preview.jpg, so QA's zoom and the preview show the same shadows."""
     if raster.interpretation == "cmyk" or raster.bands == 4:
         if icc_path is not None:
             raster = raster.icc_transform("srgb", input_profile=str(icc_path), intent="relative",
-                                          embedded=False)
+                                          embedded=False, black_point_compensation=True)
         else:
             raster = raster.colourspace("srgb")
     elif raster.interpretation not in ("srgb", "b-w"):

@@ -45,3 +45,22 @@ def test_proof_pyramid_of_a_real_print_file(tmp_path, photo):
     assert (tmp_path / "proof" / slot.tiles / "0" / "0_0.jpg").exists()
     assert max(pyvips.Image.new_from_file(str(tmp_path / "proof" / "s0-source.jpg")).width,
                pyvips.Image.new_from_file(str(tmp_path / "proof" / "s0-source.jpg")).height) == 800
+
+
+@pytest.mark.parametrize("profile_id", ["FOGRA39", "FOGRA47"])
+def test_the_zoom_shows_the_shadows_as_the_preview_does(profile_id):
+    """Deep shadows proofed like preview.jpg (relative + black point compensation): without it the
+    print's black showed as a washed grey in QA's zoom (30/31/29 against 8/9/5 for FOGRA39)."""
+    import pyvips
+
+    from profiles.icc import OUTPUT_PROFILES
+    from render.colour import soft_proof
+    from render.proof_tiles import _srgb
+
+    output = OUTPUT_PROFILES[profile_id]
+    dark = (pyvips.Image.black(8, 8, bands=4) + [190, 170, 170, 250]).cast("uchar").copy(interpretation="cmyk")
+    zoom, preview = _srgb(dark, output.path), soft_proof(dark, output)
+    assert zoom.bands == preview.bands == 3
+    assert max(abs(a - b) for a, b in zip(zoom.getpoint(4, 4), preview.getpoint(4, 4))) <= 1
+    no_bpc = dark.icc_transform("srgb", input_profile=str(output.path), intent="relative", embedded=False)
+    assert sum(no_bpc.getpoint(4, 4)) > sum(zoom.getpoint(4, 4)) + 30  # without it: a lighter, flat black
