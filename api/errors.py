@@ -25,13 +25,13 @@ CODES = {400: "bad-request", 401: "unauthorized", 403: "forbidden", 404: "not-fo
 
 def illegal_transition(exc: IllegalTransition):
     """409 in the caller's language: a role that may not take the action, or a state it cannot leave so."""
-    if exc.role is not None and exc.action is not None and str(exc).startswith("role "):
-        values, text = {"role": exc.role, "action": exc.action}, "illegal-transition-role"
+    if exc.by_role:
+        values = {"role": exc.role, "action": exc.action}
     else:
         allowed = ", ".join(sorted(TRANSITIONS[exc.current])) or "-"
         values = {"state": exc.current.value, "wanted": exc.wanted.value, "allowed": allowed}
-        text = "illegal-transition"
-    return problem_response(409, "illegal-transition", str(exc), values=values, text=text, state=exc.current.value)
+    return problem_response(409, "illegal-transition", str(exc), values=values, state=exc.current.value,
+                            text="illegal-transition-role" if exc.by_role else "illegal-transition")
 
 
 def install(app: APIFlask) -> None:

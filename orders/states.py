@@ -82,7 +82,9 @@ class IllegalTransition(ValueError):
 
     def __init__(self, current: JobState, wanted: JobState, action: str | None = None,
                  role: str | None = None) -> None:
-        if action is not None and role is not None and current in RULE_BY_ACTION[action].sources:
+        # The state allows the action, the role does not: a refusal of the role, not of the state.
+        self.by_role = action is not None and role is not None and current in RULE_BY_ACTION[action].sources
+        if self.by_role:
             message = f"role {role} may not {action.replace('_', ' ')}"
         else:
             allowed = ", ".join(sorted(TRANSITIONS[current])) or "none"

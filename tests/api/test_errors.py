@@ -96,3 +96,20 @@ def test_validation_errors_name_each_field(client, keys):
     problem = client.post("/v1/quotes", json=body, headers=keys["myposter", "shop"]).get_json()
     assert problem["status"] == 422 and problem["code"] == "invalid-request"
     assert {e["field"] for e in problem["errors"]} == {"items[0].product", "items[0].quantity"}
+
+
+def test_an_illegal_transition_says_whether_the_role_or_the_state_refused():
+    import json
+
+    from flask import Flask
+
+    from api.errors import illegal_transition
+    from orders.states import IllegalTransition, JobState
+
+    with Flask("illegal").test_request_context(headers={"Accept-Language": "de"}):
+        by_role = json.loads(illegal_transition(
+            IllegalTransition(JobState.rendered, JobState.approved, "approve", "shop")).get_data())
+        by_state = json.loads(illegal_transition(IllegalTransition(JobState.queued, JobState.shipped)).get_data())
+    assert by_role["detail"] == "Die Rolle shop darf das nicht (approve)."
+    assert by_state["detail"].startswith("Der Auftrag kann nicht von queued zu shipped wechseln (erlaubt: ")
+    assert by_role["code"] == by_state["code"] == "illegal-transition"

@@ -69,7 +69,9 @@ def _literal_keys() -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
             if isinstance(node, ast.Call):
                 name = getattr(node.func, "id", getattr(node.func, "attr", None))
                 literal = [a.value for a in node.args[:2] if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-                texts = [k.value.value for k in node.keywords if k.arg == "text" and isinstance(k.value, ast.Constant)]
+                texts = [branch.value for k in node.keywords if k.arg == "text"
+                         for branch in ((k.value.body, k.value.orelse) if isinstance(k.value, ast.IfExp) else (k.value,))
+                         if isinstance(branch, ast.Constant)]  # text="a" or text="a" if ... else "b"
                 chosen = any(k.arg == "text" for k in node.keywords)  # the text, not the code, is looked up
                 if name in ("Problem", "problem_response"):
                     details |= {(key, where) for key in (texts if chosen else literal[:1])}
@@ -79,10 +81,6 @@ def _literal_keys() -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
                   and isinstance(node.value.elts[0], ast.Constant) and isinstance(node.value.elts[0].value, int)
                   and isinstance(node.value.elts[1], ast.Constant)):
                 details.add((node.value.elts[1].value, where))
-            elif isinstance(node, ast.IfExp):  # text="a" if ... else "b"
-                for branch in (node.body, node.orelse):
-                    if isinstance(branch, ast.Constant) and str(branch.value).startswith("unavailable-"):
-                        details.add((branch.value, where))
     return details, types
 
 
