@@ -1,28 +1,22 @@
 """Resample a source region onto the output raster with exact sub-pixel placement.
 
 Downscaling: libvips `reduce` with a Lanczos-3 kernel (after JPEG shrink-on-load in source.py).
-Upscaling: an unsharp mask tuned to the scale factor, then `affine` with the bicubic interpolator.
-The mask runs on the source before enlarging: both are linear filters, so the order hardly
-changes the result (a 3x3 mask at source resolution is a (3s)x(3s) mask after enlarging by s),
-but at source resolution it touches 1/s² as many pixels; after the enlargement a 7x7 mask cost
-more than the enlargement itself (0.1 CPU s per output MP, 30 s for a 100 x 150 cm poster).
+Upscaling: a mild unsharp mask, then the separable Lanczos-3 enlargement of `render.enlarge`
+(zoom, one polyphase integer mask, `reduce`). The mask runs on the source before enlarging: both
+are linear filters, so the order hardly changes the result (a 3x3 mask at source resolution is a
+(3s)x(3s) mask after enlarging by s), but at source resolution it touches 1/s² as many pixels;
+after the enlargement a 7x7 mask cost more than the enlargement itself (0.1 CPU s per output MP).
 
-Why bicubic: bench/upscale.py reduces a detailed image (texture, noise, hard edges, text, a
-zone plate) by 2x, 3x and 4x with Lanczos-3 and enlarges it back with each of libvips' own
-interpolators. Quality is nearly a tie: LBB and Nohalo beat bicubic by only 0.02-0.03 dB PSNR
-and leave a little less halo (0.040 vs 0.055 levels mean overshoot at 2x), while bicubic beats
-bilinear clearly (+0.1-0.3 dB, a third less halo at 3x-4x). But LBB costs ~6x and Nohalo ~12x
-the CPU of bicubic per output megapixel (0.18 / 0.43 vs 0.03 s/MP), and a poster is 50-200 MP
-of output: LBB would add ~8 s to a 50 x 70 cm poster and ~35 s to a 100 x 150 cm one for a
-difference no one sees in print. So bicubic, with the mild unsharp mask below, which gains
-more (+0.05-0.17 dB) than switching interpolator would, for a little more overshoot (0.15
-levels mean at 2x). The table is in the README.
+Why this enlargement: bench/upscale.py reduces a detailed image (texture, noise, hard edges, text,
+a zone plate) by 1.1x-6x with Lanczos-3 and enlarges it back. libvips' own interpolators are
+nearly a tie (LBB and Nohalo beat bicubic by 0.02-0.04 dB for 5-12x its CPU); the separable
+Lanczos-3 with a quarter of unsharp mask beats the bicubic `affine` with the mask it used to have
+at every factor (+0.01 to +0.12 dB, the table in the README) for about a third of its CPU (0.80
+against 2.35 CPU s for 22 -> 50 MP on 4 bands at one thread), and libvips' `affine` with bicubic
+remains only for the sub-pixel shift after a reduction.
 
-libvips has no separable enlargement: `reduce` (separable, vectorised) only shrinks, and `resize`
-enlarges through this same bicubic `affine` (bench/cpu.py `cmyk-resize`: 2.46 against 2.43 CPU s per
-print file). The enlargement stays on the 4 CMYK bands after the colour transform: on 3
-RGB bands before it, LittleCMS would convert the enlarged raster instead of the crop (`rgb-affine`:
-2.74 CPU s, +0.31).
+The enlargement stays on the 4 CMYK bands after the colour transform: on 3 RGB bands before it,
+LittleCMS would convert the enlarged raster instead of the crop (bench/cpu.py `rgb-affine`).
 """
 
 from __future__ import annotations
@@ -32,7 +26,11 @@ from dataclasses import dataclass
 
 import pyvips
 
-INTERPOLATOR = "bicubic"
+from render import convmask, enlarge
+
+ENLARGEMENT = "lanczos3-separable"  # the report's name for the method
+INTERPOLATOR = "bicubic"  # beyond enlarge.MAX_FACTOR
+SHARPEN_AMOUNT = 0.25  # a multiple of 1/16 (the mask is in 64ths)
 SUBPIXEL = 0.01  # output px; smaller residual offsets are not worth a resampling pass
 
 
@@ -66,6 +64,16 @@ def resample(
     """
     if sx <= 1.0 and sy <= 1.0:
         return _reduce(image, x0, y0, sx, sy, width, height, extend, background), "lanczos3"
+    if max(sx, sy) <= enlarge.MAX_FACTOR:
+        out = enlarge.enlarge(image, x0, y0, sx, sy, width, height, extend=extend, background=background)
+        return out, ENLARGEMENT
+    return _affine(image, x0, y0, sx, sy, width, height, extend, background), INTERPOLATOR
+
+
+def _affine(image: pyvips.Image, x0: float, y0: float, sx: float, sy: float, width: int, height: int,
+            extend: str, background: list[float] | None) -> pyvips.Image:
+    """The bicubic `affine` for enlargements beyond enlarge.MAX_FACTOR (thumbnails blown up to a
+    poster, where the polyphase mask would need 5 taps per zoom step)."""
     interpolate = pyvips.Interpolate.new(INTERPOLATOR)
     # affine's own `extend` is ~1.7x slower than its default: pad the source instead, so every
     # sample lies inside it (interpolator window: 4 px)
@@ -77,8 +85,7 @@ def resample(
     x0, y0 = x0 + pad_l, y0 + pad_t
     odx = 0.5 * sx - 0.5 - sx * x0
     ody = 0.5 * sy - 0.5 - sy * y0
-    out = image.affine([sx, 0, 0, sy], interpolate=interpolate, oarea=[0, 0, width, height], odx=odx, ody=ody)
-    return out, INTERPOLATOR
+    return image.affine([sx, 0, 0, sy], interpolate=interpolate, oarea=[0, 0, width, height], odx=odx, ody=ody)
 
 
 def _reduce(
@@ -118,19 +125,17 @@ def _reduce(
     return image.crop(0, 0, width, height)
 
 
-def _binomial(size: int) -> list[int]:
-    row = [1]
-    for _ in range(size - 1):
-        row = [a + b for a, b in zip([0, *row], [*row, 0], strict=True)]
-    return row
-
-
 @dataclass(frozen=True)
 class Sharpening:
     """An unsharp mask at source resolution: out = (1 + amount) * in - amount * blur(in), blur the
-    3x3 binomial kernel (σ ≈ 0.71 source px, i.e. ≈ 0.71 * scale px of the enlarged raster)."""
+    mean of the four neighbours (σ ≈ 0.71 source px per axis, as the 3x3 binomial's, i.e. ≈ 0.71 *
+    scale px of the enlarged raster).
 
-    amount: float  # multiple of 0.25
+    The four-neighbour form rather than the 3x3 binomial: at a quarter, libvips' 8-bit integer
+    convolution gets the binomial form wrong (render.convmask; the float fallback cost ~0.7 CPU s
+    per poster), and the four-neighbour form gains 0.01-0.06 dB more in bench/upscale.py."""
+
+    amount: float  # multiple of 1/16
     scale: float
 
     @property
@@ -142,14 +147,14 @@ class Sharpening:
 def sharpen_params(scale: float) -> Sharpening | None:
     """The unsharp mask for an enlargement by `scale`, None below 1.05x.
 
-    The blur an interpolator leaves grows with the factor; a mask of fixed size at source
-    resolution grows with it, and the amount rises gently (0.5 at 1.4x, 0.75 at 3x, capped at 1.0)
-    so noise and JPEG blocks of small phone photos are not turned into grain (bench/upscale.py).
+    A mask of fixed size at source resolution grows with the factor. Its amount is a quarter at
+    every factor: the Lanczos-3 enlargement keeps more detail than the bicubic did (which wanted
+    0.25-1.0 rising with the factor), and a quarter gives the best PSNR from 1.1x to 4x in
+    bench/upscale.py (a half loses 0.00-0.18 dB there and doubles the halo below 2x).
     """
     if scale < 1.05:
         return None
-    quarters = min(max(round(4 * (0.35 + 0.15 * (scale - 1.0))), 1), 4)
-    return Sharpening(amount=quarters / 4, scale=scale)
+    return Sharpening(amount=SHARPEN_AMOUNT, scale=scale)
 
 
 def sharpen(image: pyvips.Image, scale: float) -> pyvips.Image:
@@ -157,15 +162,6 @@ def sharpen(image: pyvips.Image, scale: float) -> pyvips.Image:
     params = sharpen_params(scale)
     if params is None:
         return image
-    row = _binomial(3)
-    total = sum(row) ** 2
-    quarters = round(params.amount * 4)
-    # (1 + a) δ - a G with a = quarters / 4, all times 4 * total to stay in integers
-    mask = [[-quarters * a * b for b in row] for a in row]
-    mask[1][1] += 4 * total + quarters * total
-    kernel = pyvips.Image.new_from_array(mask, scale=4 * total)
-    fmt = image.format
-    out = image.conv(kernel, precision="integer")
-    if out.format != fmt:  # 16-bit comes back as float
-        out = (out + 0.5).cast(fmt)
-    return out.copy(interpretation=image.interpretation)
+    side = round(params.amount * 16)  # each neighbour's weight in 1/64: amount / 4
+    mask = [[0, -side, 0], [-side, 64 + 4 * side, -side], [0, -side, 0]]
+    return convmask.convolve(image, mask, 64).copy(interpretation=image.interpretation)

@@ -24,7 +24,7 @@ def test_upscale_crop_loss_and_json(tmp_path):
     assert codes["crop-loss"].measured == pytest.approx(0.8)
     assert result.verdict is Verdict.warn or result.verdict is Verdict.fail
     data = json.loads(json.dumps(result.model_dump(mode="json")))
-    assert data["metrics"]["interpolator"] == resample.INTERPOLATOR
+    assert data["metrics"]["interpolator"] == resample.ENLARGEMENT
     assert data["findings"][0]["message"]["de"]
 
 
