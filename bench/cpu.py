@@ -20,13 +20,12 @@ Variants:
 * `item`: `printfiles.build.build_item` in this process, what `printline render` runs per file.
 * `slot`: `render.pipeline.render_slot` (print raster, preview, overlay, measurements) + PDF.
 * bare rasters (no preview, no report), each with the unsharp mask unless named:
-  `cmyk-affine` enlarges on 4 CMYK bands after the ICC transform by `affine` + bicubic (the order
-  before the strip cache); `cmyk-cached` the same with the transformed source held in strips for the
-  enlargement (render.steps.scale.strips: the render's order now); `rgb-affine` enlarges on 3 RGB
-  bands before the transform; `cmyk-resize`, `rgb-resize` use `resize(kernel="cubic")` instead of
-  `affine`; `sharpen-cmyk` sharpens the CMYK after the transform instead of the RGB before it;
-  `jpeg-optimize` / `jpeg-trellis` add optimize_coding / trellis quantisation to the encoder;
-  `plain` is `cmyk-affine` without the unsharp mask (the plain pyvips pipeline).
+  `separable` is the render's order and method (ICC on the 3 RGB bands at source size, then the
+  separable Lanczos-3 enlargement of render.enlarge on the 4 CMYK bands); `cmyk-affine` enlarges by
+  the bicubic `affine` instead (the render before, with its strip cache); `rgb-separable` and
+  `rgb-affine` enlarge the 3 RGB bands before the transform; `sharpen-cmyk` sharpens the CMYK after
+  the transform instead of the RGB before it; `jpeg-optimize` / `jpeg-trellis` add optimize_coding /
+  trellis quantisation to the encoder; `plain` is `separable` without the unsharp mask.
 * `--concurrency` runs the libvips variants at each libvips thread count (`cli` via VIPS_CONCURRENCY).
 """
 
@@ -88,19 +87,19 @@ def _centred(image, width: int, height: int) -> tuple[float, float, float, float
     return (image.width - cw) / 2, (image.height - ch) / 2, cw, ch
 
 
-def raster(product_id: str, photo: Path, out: Path, *, order: str = "cmyk", method: str = "affine",
-           sharpen: str | None = "rgb", cached: bool = False, jpeg: dict | None = None) -> None:
+def raster(product_id: str, photo: Path, out: Path, *, order: str = "cmyk", method: str = "separable",
+           sharpen: str | None = "rgb", jpeg: dict | None = None) -> None:
     """The bare print raster of a centred `image`-bleed crop, and the PDF around it.
 
-    `order`: enlarge the CMYK after the ICC transform or the RGB before it; `method`: affine or
-    resize; `sharpen`: the unsharp mask on the RGB before the transform, on the CMYK after it, or
-    none; `cached`: the enlargement's source in strips (render.steps.scale.strips)."""
+    `order`: enlarge the CMYK after the ICC transform or the RGB before it; `method`: the render's
+    separable Lanczos-3 (render.enlarge) or the bicubic `affine` it replaced (with the strip cache
+    it had); `sharpen`: the unsharp mask on the RGB before the transform, on the CMYK after it, or
+    none."""
     import pyvips
 
     from profiles.catalogue import load_catalogue
-    from render import resample
+    from render import enlarge, resample
     from render.geometry import slot_geometry
-    from render.steps.scale import strips
 
     product = load_catalogue().get(product_id)
     geometry = slot_geometry(product)
@@ -113,22 +112,18 @@ def raster(product_id: str, photo: Path, out: Path, *, order: str = "cmyk", meth
         return im.icc_transform(str(product.profile.path), input_profile="srgb", intent="relative",
                                 black_point_compensation=True, depth=8)
 
-    def enlarge(im: pyvips.Image) -> pyvips.Image:
-        im = strips(im, scale) if cached else im
-        if method == "affine":
-            return resample.resample(im, x0, y0, scale, scale, width, height)[0]
-        ix, iy = int(x0), int(y0)
-        im = im.crop(ix, iy, min(im.width - ix, round(cw) + 2), min(im.height - iy, round(ch) + 2))
-        out_im = im.resize(scale, kernel="cubic")
-        return out_im.embed(0, 0, width, height, extend="copy").crop(0, 0, width, height)
+    def enlarge_(im: pyvips.Image) -> pyvips.Image:
+        if method == "separable":
+            return enlarge.enlarge(im, x0, y0, scale, scale, width, height)
+        return resample._affine(enlarge._held(im, scale), x0, y0, scale, scale, width, height, "copy", None)
 
     if sharpen == "rgb":
         image = resample.sharpen(image, scale)
     if order == "rgb":
-        cmyk = icc(enlarge(image))
+        cmyk = icc(enlarge_(image))
     else:
         cmyk = icc(image)
-        cmyk = enlarge(resample.sharpen(cmyk, scale) if sharpen == "cmyk" else cmyk)
+        cmyk = enlarge_(resample.sharpen(cmyk, scale) if sharpen == "cmyk" else cmyk)
     path = out / "print.jpg"
     cmyk.jpegsave(str(path), Q=95, subsample_mode="off", keep=pyvips.enums.ForeignKeep.NONE, **(jpeg or {}))
     BENCH.write_pdf(path, width, height, geometry.total_mm, out / "print.pdf", adobe_inverted=True)
@@ -159,17 +154,16 @@ VARIANTS: dict[str, tuple[Callable[..., None] | None, dict, bool]] = {  # name: 
     CLI: (None, {}, True),
     "item": (item, {}, True),
     "slot": (slot, {}, True),
-    "cmyk-affine": (raster, {}, True),
-    "cmyk-cached": (raster, {"cached": True}, True),
-    "rgb-affine": (raster, {"order": "rgb"}, True),
-    "cmyk-resize": (raster, {"method": "resize"}, True),
-    "rgb-resize": (raster, {"order": "rgb", "method": "resize"}, True),
-    "sharpen-cmyk": (raster, {"sharpen": "cmyk", "cached": True}, True),
-    "jpeg-optimize": (raster, {"cached": True, "jpeg": {"optimize_coding": True}}, True),
-    "jpeg-trellis": (raster, {"cached": True, "jpeg": {"trellis_quant": True}}, True),
+    "separable": (raster, {}, True),
+    "cmyk-affine": (raster, {"method": "affine"}, True),
+    "rgb-separable": (raster, {"order": "rgb"}, True),
+    "rgb-affine": (raster, {"order": "rgb", "method": "affine"}, True),
+    "sharpen-cmyk": (raster, {"sharpen": "cmyk"}, True),
+    "jpeg-optimize": (raster, {"jpeg": {"optimize_coding": True}}, True),
+    "jpeg-trellis": (raster, {"jpeg": {"trellis_quant": True}}, True),
     "plain": (raster, {"sharpen": None}, True),
 }
-DEFAULT = "pillow,cli,item,cmyk-affine,cmyk-cached,rgb-affine,cmyk-resize,rgb-resize,sharpen-cmyk,plain"
+DEFAULT = "pillow,cli,item,separable,cmyk-affine,rgb-separable,rgb-affine,sharpen-cmyk,plain"
 
 
 def _cases(names: str, counts: list[int | None]) -> list[tuple[str, str, int | None]]:

@@ -11,7 +11,12 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from printline.settings import Settings
+# numpy's OpenBLAS starts a thread per core that spins while it waits for work; nothing here
+# multiplies matrices big enough to want them (perf: 6.5 % of a card's `printline render`, ~0.1 CPU s,
+# in blas_thread_server). Before any import of numpy, for every command (render, worker, api).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from printline.settings import Settings  # noqa: E402
 
 
 def _crop(value: str):

@@ -30,7 +30,7 @@ REDUCE_KERNEL = "lanczos3"
 MAX_FACTOR = 8.0  # beyond, render.resample uses the bicubic `affine` (the mask would grow 5 taps per step)
 FINE_SCALE = 1 << 14  # 16-bit and float images: libvips' C path, exact at any scale
 PAD = 4  # source px kept beyond the window on each side for the mask (its half-width <= PAD * m)
-CACHE_ROWS = 16  # rows of one strip of the widened image held for the vertical pass
+CACHE_ROWS = 16  # rows of one strip of the source held for the vertical pass
 CACHE_TILE = 128  # the output rows one request of the vertical pass covers at most
 EXTRA = 4  # output samples computed beyond each end for the reduce's reach (3), cut off after it
 
@@ -126,19 +126,22 @@ def enlarge_axis(image: pyvips.Image, x0: float, s: float, length: int, horizont
 
 def enlarge(image: pyvips.Image, x0: float, y0: float, sx: float, sy: float, width: int, height: int, *,
             extend: str = "copy", background: list[float] | None = None) -> pyvips.Image:
-    """A width x height image whose edge coordinate (X, Y) shows source (x0 + X / sx, y0 + Y / sy):
-    the rows first (fewer of them before the vertical enlargement), then the columns."""
-    rows = enlarge_axis(image, x0, sx, width, True, extend=extend, background=background)
-    return enlarge_axis(_held(rows, sy), y0, sy, height, False, extend=extend, background=background)
+    """A width x height image whose edge coordinate (X, Y) shows source (x0 + X / sx, y0 + Y / sy).
+
+    The columns first, on source-width rows (each thread's strips of the vertical pass are the
+    narrower; the horizontal pass reaches no other row): poster-50x70 from 24 MP at 2 threads
+    peaked at 68 MB against 81 MB rows first, 0.83 against 1.13 s wall, the same CPU."""
+    columns = enlarge_axis(_held(image, sy), y0, sy, height, False, extend=extend, background=background)
+    return enlarge_axis(columns, x0, sx, width, True, extend=extend, background=background)
 
 
-def _held(rows: pyvips.Image, sy: float) -> pyvips.Image:
-    """The widened rows in a window of full-width strips while the vertical pass reads them.
+def _held(source: pyvips.Image, sy: float) -> pyvips.Image:
+    """The source in a window of full-width strips while the vertical pass reads it.
 
     Each output strip of the vertical pass reaches ~(3 + PAD) source rows beyond its own; without
     the window, those rows (and everything before them: decode, colour transform, sharpening)
     were computed again for the next strip."""
     reach = math.ceil(CACHE_TILE / max(sy, 1.0)) + 2 * (3 + PAD) + 2
     tiles = 2 * math.ceil(reach / CACHE_ROWS) + 2 * pyvips.concurrency_get() + 2
-    return rows.tilecache(tile_width=rows.width, tile_height=CACHE_ROWS, max_tiles=tiles,
-                          access="sequential", threaded=True)
+    return source.tilecache(tile_width=source.width, tile_height=CACHE_ROWS, max_tiles=tiles,
+                            access="sequential", threaded=True)

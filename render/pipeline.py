@@ -40,11 +40,11 @@ _configured = False
 
 def _configure() -> None:
     """No libvips operation cache (a worker renders each file once; the cache would only hold
-    memory), and two libvips threads per core unless VIPS_CONCURRENCY says otherwise: JPEG
-    decoding and encoding run in one thread each, more workers keep the cores busy meanwhile.
-    Threads cost no CPU (bench/cpu.py --concurrency 1,2,4: 2.72 / 2.72 / 2.74 CPU s per
-    print file for poster-50x70 from 24 MP on 2 cores; peak 120 / 121 MB at 2 / 4), one thread
-    per core is as fast here (1.56 s a file at 2 and 4) and a single one a third slower (2.10 s)."""
+    memory), and one libvips thread per core unless VIPS_CONCURRENCY says otherwise. With the
+    separable enlargement more threads only hold more strips: poster-50x70 from 24 MP on 2 cores
+    (bench/cpu.py --concurrency 1,2,4) took 2.67 / 2.71 / 2.75 CPU s and 1.89 / 1.81 / 1.93 s per
+    file at 1 / 2 / 4 threads, and `printline render` peaked at 153 MB with 2 threads against
+    178 MB with 4."""
     global _configured
     if not _configured:
         pyvips.cache_set_max(0)
@@ -52,7 +52,7 @@ def _configure() -> None:
             cores = (
                 len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
             )
-            pyvips.concurrency_set(min(8, 2 * cores))
+            pyvips.concurrency_set(min(8, cores))
         _configured = True
 
 
