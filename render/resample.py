@@ -64,16 +64,23 @@ def resample(
     """
     if sx <= 1.0 and sy <= 1.0:
         return _reduce(image, x0, y0, sx, sy, width, height, extend, background), "lanczos3"
-    if max(sx, sy) <= enlarge.MAX_FACTOR:
+    if separable(image.format, max(sx, sy)):
         out = enlarge.enlarge(image, x0, y0, sx, sy, width, height, extend=extend, background=background)
         return out, ENLARGEMENT
     return _affine(image, x0, y0, sx, sy, width, height, extend, background), INTERPOLATOR
 
 
+def separable(fmt: str, scale: float) -> bool:
+    """Whether an enlargement by `scale` of `fmt` pixels takes render.enlarge: 8-bit up to
+    enlarge.MAX_FACTOR. 16-bit pixels take the bicubic `affine`: libvips convolves them in plain C
+    (the separable path cost 9.2 CPU s against affine's 2.5 for 22 -> 50 MP on 4 16-bit bands)."""
+    return fmt == "uchar" and scale <= enlarge.MAX_FACTOR
+
+
 def _affine(image: pyvips.Image, x0: float, y0: float, sx: float, sy: float, width: int, height: int,
             extend: str, background: list[float] | None) -> pyvips.Image:
-    """The bicubic `affine` for enlargements beyond enlarge.MAX_FACTOR (thumbnails blown up to a
-    poster, where the polyphase mask would need 5 taps per zoom step)."""
+    """The bicubic `affine` for 16-bit pixels and for enlargements beyond enlarge.MAX_FACTOR
+    (thumbnails blown up to a poster, where the polyphase mask would need 5 taps per zoom step)."""
     interpolate = pyvips.Interpolate.new(INTERPOLATOR)
     # affine's own `extend` is ~1.7x slower than its default: pad the source instead, so every
     # sample lies inside it (interpolator window: 4 px)
@@ -135,8 +142,9 @@ class Sharpening:
     convolution gets the binomial form wrong (render.convmask; the float fallback cost ~0.7 CPU s
     per poster), and the four-neighbour form gains 0.01-0.06 dB more in bench/upscale.py."""
 
-    amount: float  # multiple of 1/16
+    amount: float  # multiple of 1/16 (four-neighbour) or 1/4 (binomial)
     scale: float
+    form: str = "four-neighbour"  # or "binomial", before the bicubic (see sharpen_params)
 
     @property
     def sigma(self) -> float:
@@ -144,24 +152,34 @@ class Sharpening:
         return math.sqrt(0.5) * self.scale
 
 
-def sharpen_params(scale: float) -> Sharpening | None:
-    """The unsharp mask for an enlargement by `scale`, None below 1.05x.
+def sharpen_params(scale: float, fmt: str = "uchar") -> Sharpening | None:
+    """The unsharp mask for an enlargement by `scale` of `fmt` pixels, None below 1.05x.
 
-    A mask of fixed size at source resolution grows with the factor. Its amount is a quarter at
-    every factor: the Lanczos-3 enlargement keeps more detail than the bicubic did (which wanted
-    0.25-1.0 rising with the factor), and a quarter gives the best PSNR from 1.1x to 4x in
-    bench/upscale.py (a half loses 0.00-0.18 dB there and doubles the halo below 2x).
+    A mask of fixed size at source resolution grows with the factor. Before the separable
+    Lanczos-3 (8-bit) its amount is a quarter at every factor: that enlargement keeps more detail
+    than the bicubic, and a quarter gives the best PSNR from 1.1x to 6x in bench/upscale.py (a half
+    loses up to 0.18 dB and doubles the halo below 2x). Before the bicubic `affine` (16-bit, and
+    beyond enlarge.MAX_FACTOR) the amount rises with the factor as the bicubic needs (0.25 below
+    1.2x, 0.5 at 1.5x, 0.75 at 3x, 1.0 from 4.2x), in the 3x3 binomial form.
     """
     if scale < 1.05:
         return None
-    return Sharpening(amount=SHARPEN_AMOUNT, scale=scale)
+    if separable(fmt, scale):
+        return Sharpening(amount=SHARPEN_AMOUNT, scale=scale)
+    quarters = min(max(round(4 * (0.35 + 0.15 * (scale - 1.0))), 1), 4)
+    return Sharpening(amount=quarters / 4, scale=scale, form="binomial")
 
 
 def sharpen(image: pyvips.Image, scale: float) -> pyvips.Image:
     """Unsharp mask on every band before an enlargement by `scale`, same format out (clipped)."""
-    params = sharpen_params(scale)
+    params = sharpen_params(scale, image.format)
     if params is None:
         return image
-    side = round(params.amount * 16)  # each neighbour's weight in 1/64: amount / 4
-    mask = [[0, -side, 0], [-side, 64 + 4 * side, -side], [0, -side, 0]]
+    if params.form == "binomial":  # (1 + a) δ - a G, G = [1 2 1]ᵀ[1 2 1] / 16, in 64ths
+        quarters = round(params.amount * 4)
+        mask = [[-quarters * a * b for b in (1, 2, 1)] for a in (1, 2, 1)]
+        mask[1][1] += 64 + 16 * quarters
+    else:
+        side = round(params.amount * 16)  # each neighbour's weight in 1/64: amount / 4
+        mask = [[0, -side, 0], [-side, 64 + 4 * side, -side], [0, -side, 0]]
     return convmask.convolve(image, mask, 64).copy(interpretation=image.interpretation)
