@@ -16,7 +16,7 @@ median over the rounds of each round's time ratios (pillow / printline, printlin
   the same FOGRA39 profile (relative colorimetric + BPC), save CMYK JPEG (quality 95, 4:4:4),
   JPEG bytes embedded in a hand-written PDF as they are (no ASCII85), the print file only.
 
-* plain: the plain pyvips pipeline for the same job (centred crop, ICC, bicubic, JPEG, PDF): no
+* plain: the plain pyvips pipeline for the same job (centred crop, ICC, the render's enlargement, JPEG, PDF): no
   preview, no report, no sharpening. printline's target: within 1.2x of it.
 
 Prints a table of wall time and peak memory with the ratios.
@@ -148,8 +148,8 @@ def ours(product_id: str, photo: Path, out: Path) -> None:
 
 
 def plain(product_id: str, photo: Path, out: Path) -> None:
-    """The plain pyvips pipeline for the same job: centred crop, bicubic enlargement (or Lanczos-3
-    reduction) on the CMYK, FOGRA39 relative + BPC, CMYK JPEG q95 4:4:4 into the PDF; no preview,
+    """The plain pyvips pipeline for the same job: centred crop, the render's enlargement
+    (render.resample: separable Lanczos-3 for 8-bit, or a Lanczos-3 reduction) on the CMYK, FOGRA39 relative + BPC, CMYK JPEG q95 4:4:4 into the PDF; no preview,
     no report, no sharpening, no preflight."""
     import pyvips
 
