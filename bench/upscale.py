@@ -76,18 +76,12 @@ def enlarge(small: pyvips.Image, factor: float, interpolator: str, size: tuple[i
 
 
 def old_sharpen(image: pyvips.Image, factor: float) -> pyvips.Image:
-    """The unsharp mask the bicubic enlargement had: (1 + a) δ - a G, G the 3x3 binomial, a in
-    quarters rising from 0.25 at 1.05x to 1.0 (through render.convmask, so libvips' wrong quarter
-    mask does not count against it)."""
-    from render.convmask import convolve
+    """The unsharp mask the bicubic enlargement had, and still has where the render keeps it (16-bit,
+    beyond 8x): (1 + a) δ - a G, G the 3x3 binomial, a in quarters rising from 0.25 at 1.05x to 1.0
+    (through render.convmask, so libvips' wrong quarter mask does not count against it)."""
+    from render.resample import INTERPOLATOR, sharpen
 
-    if factor < 1.05:
-        return image
-    quarters = min(max(round(4 * (0.35 + 0.15 * (factor - 1.0))), 1), 4)
-    row = [1, 2, 1]
-    mask = [[-quarters * a * b for b in row] for a in row]
-    mask[1][1] += 64 + 16 * quarters
-    return convolve(image, mask, 64)
+    return sharpen(image, factor, INTERPOLATOR)
 
 
 def render_enlarge(small: pyvips.Image, size: tuple[int, int]) -> pyvips.Image:

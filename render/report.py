@@ -86,8 +86,7 @@ def crop_loss(box: tuple[float, float, float, float], upright: tuple[int, int]) 
 def metrics(state: SlotState, measured: Measured) -> RenderMetrics:
     info, box, geometry = state.info, state.box, state.geometry
     scale = max(scale_factors(box, geometry))
-    fmt = "uchar" if state.method == resample.ENLARGEMENT else "ushort"  # the method says which mask ran
-    sharp = resample.sharpen_params(scale, fmt) if state.method != "lanczos3" else None
+    sharp = resample.sharpen_params(scale, state.method) if state.method != "lanczos3" else None
     uw, uh = info.upright
     crop = (box.x, box.y, box.width, box.height)
     return RenderMetrics(

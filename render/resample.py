@@ -64,17 +64,18 @@ def resample(
     """
     if sx <= 1.0 and sy <= 1.0:
         return _reduce(image, x0, y0, sx, sy, width, height, extend, background), "lanczos3"
-    if separable(image.format, max(sx, sy)):
+    if enlargement(image.format, max(sx, sy)) == ENLARGEMENT:
         out = enlarge.enlarge(image, x0, y0, sx, sy, width, height, extend=extend, background=background)
         return out, ENLARGEMENT
     return _affine(image, x0, y0, sx, sy, width, height, extend, background), INTERPOLATOR
 
 
-def separable(fmt: str, scale: float) -> bool:
-    """Whether an enlargement by `scale` of `fmt` pixels takes render.enlarge: 8-bit up to
-    enlarge.MAX_FACTOR. 16-bit pixels take the bicubic `affine`: libvips convolves them in plain C
-    (the separable path cost 9.2 CPU s against affine's 2.5 for 22 -> 50 MP on 4 16-bit bands)."""
-    return fmt == "uchar" and scale <= enlarge.MAX_FACTOR
+def enlargement(fmt: str, scale: float) -> str:
+    """The method an enlargement by `scale` of `fmt` pixels takes: render.enlarge's (ENLARGEMENT)
+    for 8-bit up to enlarge.MAX_FACTOR, else the bicubic `affine` (INTERPOLATOR). 16-bit pixels
+    take the bicubic: libvips convolves them in plain C (the separable path cost 9.2 CPU s against
+    affine's 2.5 for 22 -> 50 MP on 4 16-bit bands)."""
+    return ENLARGEMENT if fmt == "uchar" and scale <= enlarge.MAX_FACTOR else INTERPOLATOR
 
 
 def _affine(image: pyvips.Image, x0: float, y0: float, sx: float, sy: float, width: int, height: int,
@@ -152,8 +153,9 @@ class Sharpening:
         return math.sqrt(0.5) * self.scale
 
 
-def sharpen_params(scale: float, fmt: str = "uchar") -> Sharpening | None:
-    """The unsharp mask for an enlargement by `scale` of `fmt` pixels, None below 1.05x.
+def sharpen_params(scale: float, method: str = ENLARGEMENT) -> Sharpening | None:
+    """The unsharp mask before an enlargement by `scale` with `method` (`enlargement`'s), None below
+    1.05x.
 
     A mask of fixed size at source resolution grows with the factor. Before the separable
     Lanczos-3 (8-bit) its amount is a quarter at every factor: that enlargement keeps more detail
@@ -164,15 +166,16 @@ def sharpen_params(scale: float, fmt: str = "uchar") -> Sharpening | None:
     """
     if scale < 1.05:
         return None
-    if separable(fmt, scale):
+    if method == ENLARGEMENT:
         return Sharpening(amount=SHARPEN_AMOUNT, scale=scale)
     quarters = min(max(round(4 * (0.35 + 0.15 * (scale - 1.0))), 1), 4)
     return Sharpening(amount=quarters / 4, scale=scale, form="binomial")
 
 
-def sharpen(image: pyvips.Image, scale: float) -> pyvips.Image:
-    """Unsharp mask on every band before an enlargement by `scale`, same format out (clipped)."""
-    params = sharpen_params(scale, image.format)
+def sharpen(image: pyvips.Image, scale: float, method: str | None = None) -> pyvips.Image:
+    """Unsharp mask on every band before an enlargement by `scale` with `method` (by default the
+    one `enlargement` picks for the image), same format out (clipped)."""
+    params = sharpen_params(scale, method or enlargement(image.format, scale))
     if params is None:
         return image
     if params.form == "binomial":  # (1 + a) δ - a G, G = [1 2 1]ᵀ[1 2 1] / 16, in 64ths

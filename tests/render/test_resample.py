@@ -54,9 +54,9 @@ def test_sixteen_bit_enlargements_take_the_bicubic_with_its_rising_sharpening():
 
     from render.resample import ENLARGEMENT, INTERPOLATOR, resample, sharpen_params
 
-    amounts = [sharpen_params(s, "ushort").amount for s in (1.1, 1.5, 3.0, 5.0)]
+    amounts = [sharpen_params(s, INTERPOLATOR).amount for s in (1.1, 1.5, 3.0, 5.0)]
     assert amounts == sorted(amounts) and amounts[0] < amounts[-1] <= 1.0
-    assert {sharpen_params(s, "ushort").form for s in (1.1, 3.0)} == {"binomial"}
+    assert {sharpen_params(s, INTERPOLATOR).form for s in (1.1, 3.0)} == {"binomial"}
     deep = (pyvips.Image.xyz(60, 40)[0] * 500).cast("ushort")
     assert resample(deep, 5.0, 0.0, 1.5, 1.5, 60, 40)[1] == INTERPOLATOR
     assert resample(deep.cast("uchar"), 5.0, 0.0, 1.5, 1.5, 60, 40)[1] == ENLARGEMENT
