@@ -5,7 +5,8 @@
                        → bleed → encode
 
 `aim` moves a smart crop to libvips' attention point; `load` decodes the photo upright (shrink-on-
-load, EXIF orientation, alpha on white); `place` puts the crop on the raster; colour is converted
+load, EXIF orientation, alpha on white); `place` puts the crop on the raster (for a mirrored wrap
+of an enlargement, on the photo mirrored around the crop: render.steps.mirror); colour is converted
 at the smaller of source and print resolution, so the order of the middle steps follows the
 direction of the scale. The steps only build libvips' lazy pipeline, except `encode`, which
 evaluates it while writing. `run` checks the render's cancel token before each step.

@@ -1,17 +1,20 @@
 """Bleed step: the `fit` background around the photo, then the bleed around the visible rectangle
 (edge pixels repeated, mirrored, or a solid colour; a canvas wrap is the same with a wider bleed).
 
-A mirrored bleed streams like the rest: its top band (the first rows of the picture, mirrored)
-comes from a second, short pipeline over the same source that stops after those rows, held in
-memory (width x band x 4 bytes: 13 MB for canvas-120x80); its bottom band is mirrored from a cache
-of the picture's last rows, which the main pass has just computed. The photo is never decoded
-whole for it (it was: random access, the whole decoded source in memory, ~1.9x a poster's peak).
-The pixels are the same as one `embed(extend="mirror")` of the whole picture.
+A mirrored bleed is made at the smaller of source and print resolution, as colour is converted:
+an enlargement mirrors the photo around the crop before it is resampled (render.steps.mirror,
+`place`), so it never gets here. A reduction (and a `fit` picture on its background) is
+mirrored here, after the resample, and streams like the rest: its top band (the first rows of
+the picture, mirrored) comes from a second, short pipeline over the same source that stops after
+those rows, held in memory (width x band x 4 bytes); its bottom band is mirrored from a cache of
+the picture's last rows, which the main pass has just computed. The photo is never decoded whole
+for it. The pixels are the same as one `embed(extend="mirror")` of the whole picture.
 
-Holding both bands as the source rows they are made of instead (3 bands before colour and the
-enlargement, ~3 MB a band for canvas-120x80 from 24 MP, computed again on demand) was tried
-and changed nothing measurable: `printline render` of canvas-120x80 with the mirror wrap
-peaked at 191-196 MB either way (bench/memory.py), so the bands are not where its peak is.
+For an enlargement this way cost more than mirroring the source: canvas-120x80 from 24 MP peaked
+at 221-228 MB (the bands at print resolution), 179-181 MB with the bands' source rows held and
+their pipelines run again, 167 MB mirrored at the source (bench/memory.py). For a reduction the
+source's rows are the larger: canvas-40x30 from a 16-bit TIFF (no shrink on load, 0.79x) peaked
+at 260 MB here against 280-285 MB mirrored at the source.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from profiles.catalogue import BleedStrategy
 from render.errors import RenderError
 from render.geometry import CropBox, centred_box
 from render.source import Loaded, SourceInfo
+from render.steps.mirror import mirrored
 from render.steps.state import Placement, SlotState
 
 
@@ -79,4 +80,8 @@ def place(state: SlotState) -> SlotState:
         vx, vy, vw, vh = _visible((tx, ty, tw, th))
         placement = Placement(lbox.x, lbox.y, vw / lbox.width, vh / lbox.height, vw, vh, raster,
                               inset=None, visible_at=(vx, vy))
+        if request.bleed is BleedStrategy.mirror and placement.enlarging:
+            # mirrored at the smaller of source and print resolution, as colour is converted:
+            # here the photo around the crop, then resampled (render.steps.mirror)
+            return mirrored(replace(state, place=placement), vx, vy, vw, vh)
     return replace(state, place=placement)

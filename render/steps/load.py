@@ -14,8 +14,8 @@ from render.steps.state import SlotState
 
 def random_access(state: SlotState) -> bool:
     """No strategy needs the whole photo decoded any more: a mirrored bleed streams too (its top
-    band from a second, short pipeline, its bottom band from a cache of the last rows; see
-    render.steps.bleed). Kept as the one place that would say otherwise."""
+    band from a second, short decode, its bottom band from a cache of the last rows; see
+    render.steps.mirror and render.steps.bleed). Kept as the one place that would say otherwise."""
     return False
 
 

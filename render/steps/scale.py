@@ -23,5 +23,5 @@ def scale(state: SlotState) -> SlotState:
     cut to 8 bit last."""
     p = state.place
     out, method = resample.resample(state.image, p.x0, p.y0, p.scale_x, p.scale_y, p.width, p.height,
-                                    extend="copy")
+                                    extend=p.extend)
     return replace(state, image=colour.to_8bit(out) if p.enlarging else out, method=method)

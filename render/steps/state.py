@@ -29,6 +29,7 @@ class Placement:
     raster: tuple[int, int]  # the full raster incl. bleed
     inset: tuple[int, int, int, int] | None  # `fit`: picture at (x, y) on the background, visible w x h
     visible_at: tuple[int, int] | None  # the visible rectangle's origin when bleed is added around it
+    extend: str = "copy"  # what the resampling reads beyond the source's sides ('mirror': render.steps.mirror)
 
     @property
     def enlarging(self) -> bool:

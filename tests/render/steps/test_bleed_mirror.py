@@ -1,6 +1,6 @@
-"""A mirrored bleed (canvas wrap) streams: same pixels as mirroring the whole picture at once,
-without decoding the whole photo (its top band from a short second pipeline, its bottom band
-from a cache of the last rows)."""
+"""A mirrored bleed (canvas wrap) of a reduction streams: same pixels as mirroring the whole
+picture at once, without decoding the whole photo (its top band from a short second pipeline, its
+bottom band from a cache of the last rows). Enlargements mirror the source instead: test_mirror."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def _whole(visible, x, y, width, height, state):
 
 @pytest.mark.parametrize(("size", "wrap", "photo"), [
     ((300, 200), 60, (900, 700)),  # reducing
-    ((600, 420), 75, (400, 300)),  # enlarging, bands taller than many cache tiles
+    ((600, 420), 75, (1400, 1000)),  # bands taller than many cache tiles
     ((240, 360), 33, (500, 800)),  # portrait, odd band
 ])
 def test_streamed_mirror_equals_the_whole_picture_mirrored(tmp_path, monkeypatch, size, wrap, photo):
