@@ -5,9 +5,9 @@ bytes, meta) give a byte-identical PDF: ids and dates come from `meta`, never fr
 
 The item is planned first (`render.plan.plan_item`, from the sources' headers, read once): every
 customer error is found there and raised together as one `InvalidItem`; what follows renders the
-plan and checks nothing again. The slots render on a worker thread from then on; the PDF side
-(reportlab, barcodes, preflight) is imported and prepared meanwhile, so a one-off CLI run does
-not wait for imports the rasters can hide. `cancel` and `on_progress` reach every slot's render
+plan. The slots render on a worker thread from then on; the PDF side (reportlab, barcodes,
+preflight) is imported and prepared meanwhile, and the sources' data is checked for completeness
+(`render.integrity`), so a one-off CLI run does not wait for work the rasters can hide. `cancel` and `on_progress` reach every slot's render
 (see `render.control`); a cancelled build raises RenderCancelled and leaves no output files.
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import shutil
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -94,7 +94,8 @@ class BuildResult:
 def read_headers(spec: ItemSpec, sources: Mapping[str, Path]) -> dict[str, SourceInfo]:
     """The header of every source the item names (RenderError for one that is not a printable image);
     an upload the item names that is not in `sources` is left to the plan to report."""
-    return {uid: inspect(Path(sources[uid])) for uid in dict.fromkeys(spec.upload_ids()) if uid in sources}
+    return {uid: inspect(Path(sources[uid]), check_data=False)
+            for uid in dict.fromkeys(spec.upload_ids()) if uid in sources}
 
 
 def plan(spec: ItemSpec, product: Product, infos: Mapping[str, SourceInfo]) -> ItemPlan:
@@ -250,6 +251,21 @@ class _Composed:
     placed: _Placed
 
 
+def _check_data(infos: Mapping[str, SourceInfo], rendering: Future) -> None:
+    """Whether each source's data is complete (`render.integrity`; the headers were read without
+    it), on this thread while the slots render: a 24 MP JPEG's check is a whole decode at 1/8 scale,
+    0.15-0.25 s that no longer come before the render. A file cut short is refused once its
+    (grey-filled) render has ended, with the check's reason."""
+    from render.integrity import check_complete
+
+    try:
+        for info in {info.path: info for info in infos.values()}.values():
+            check_complete(info.path, info.format)
+    except RenderError:
+        rendering.exception()  # wait for it: the refusal is the reason, whatever the render did
+        raise
+
+
 def _compose(item: ItemPlan, product: Product, infos: Mapping[str, SourceInfo], printer: Printer,
              frames: list[PageFrame], texts: dict[int, list[TextBlock]], out_dir: Path, meta: PrintMeta,
              control: Control) -> _Composed:
@@ -273,6 +289,7 @@ def _compose(item: ItemPlan, product: Product, infos: Mapping[str, SourceInfo], 
             slugs = _slugs(frames, product, meta)
             vector_plans = [PagePlan(frame=f, texts=texts[f.index], slug=slugs[f.index]) for f in frames]
             vectors = draw_vectors(vector_plans, printer, scratch / "vectors.pdf")
+            _check_data(infos, rendering)
             placed = _place(frames, jobs, rendering.result(), texts, slugs)
             control.check("pdf")
 

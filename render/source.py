@@ -167,19 +167,23 @@ def open_checked(path: Path, limits: Limits | None = None) -> tuple[pyvips.Image
     return image, header
 
 
-def read_header(path: Path, limits: Limits | None = None) -> tuple[pyvips.Image, Header]:
+def read_header(path: Path, limits: Limits | None = None, *,
+                check_data: bool = True) -> tuple[pyvips.Image, Header]:
     """`open_checked`, then whether the JPEG/PNG/TIFF data is complete (`render.integrity`): every
     check the upload probe (`render.probe.probe_image`) and the render (`inspect`) make, in one
-    place so the API and the worker refuse the same files. InputRefused otherwise."""
+    place so the API and the worker refuse the same files. InputRefused otherwise.
+    `check_data=False` leaves the data check to the caller (`render.integrity.check_complete`)."""
     image, header = open_checked(path, limits)
-    check_complete(path, header.format)
+    if check_data:
+        check_complete(path, header.format)
     return image, header
 
 
-def inspect(path: Path, *, limits: Limits | None = None) -> SourceInfo:
+def inspect(path: Path, *, limits: Limits | None = None, check_data: bool = True) -> SourceInfo:
     """Read the header; RenderError when the file is not an image we can print (see `read_header`).
-    Orientation and frame count are the header's as `_header` normalised them."""
-    image, header = read_header(path, limits)
+    Orientation and frame count are the header's as `_header` normalised them. A caller that
+    checks the data while it renders passes `check_data=False` (printfiles.build)."""
+    image, header = read_header(path, limits, check_data=check_data)
     fields = set(image.get_fields())
     loader = heic.LOADER if isinstance(image, heic.HeicHeader) else LOADERS[header.format]
     icc = bytes(image.get("icc-profile-data")) if "icc-profile-data" in fields else None
