@@ -91,3 +91,13 @@ def test_embedded_broker_keeps_all_its_files_under_var(tmp_path, monkeypatch):
     app.send_task("printline.render_job", args=["job_x"])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["var"]
     assert any((settings.var_dir / "broker").iterdir())
+
+
+def test_an_idle_worker_looks_into_the_embedded_broker_often(tmp_path):
+    """kombu's file transport polls once a second by default: an idle worker then waited up to a
+    second for each job (bench/fleet.py). The transport kombu builds takes the shorter interval."""
+    from queues.celery_app import EMBEDDED_POLL_SECONDS
+
+    app = make_celery(Settings(var_dir=tmp_path / "var"))
+    with app.connection_for_write() as conn:
+        assert conn.transport.polling_interval == EMBEDDED_POLL_SECONDS <= 0.1
