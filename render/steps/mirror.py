@@ -69,6 +69,8 @@ def mirrored(state: SlotState, vx: int, vy: int, vw: int, vh: int) -> SlotState:
 
 
 def _extended(state: SlotState, across: Fold, down: Fold) -> pyvips.Image:
+    """The window mirrored up and down; the sides are mirrored by the resampling (`extend`), which
+    reads `across.before` and `across.after` columns beyond the window."""
     image = state.image
     w, h = across.end - across.start, down.end - down.start
     window = image.crop(across.start, down.start, w, h)
@@ -82,20 +84,28 @@ def _extended(state: SlotState, across: Fold, down: Fold) -> pyvips.Image:
 
 
 def _column(state: SlotState, across: Fold, down: Fold) -> pyvips.Image:
-    """The window with its top rows flipped above it and its bottom rows flipped below it, read in order."""
+    """The window with its top rows flipped above it and its bottom rows flipped below it, read in order.
+
+    Only the window's last rows (from the cache tile the bottom band starts in) go through the cache,
+    which holds all of them: nothing else reads it, so no thread's request can find a row it dropped
+    (a sequential decode cannot go back for it)."""
     image = state.image
-    w = across.end - across.start
-    if down.after:
-        tiles = math.ceil(down.after / CACHE_TILE_ROWS) + 3  # nothing reads past the window's end
-        image = image.tilecache(tile_width=image.width, tile_height=CACHE_TILE_ROWS, max_tiles=tiles,
-                                access="sequential", threaded=True)
-    column = image.crop(across.start, down.start, w, down.end - down.start)
+    left, w, top, end = across.start, across.end - across.start, down.start, down.end
+    parts = []
     if down.before:
-        head = _first_rows(state, across.start, down.start, w, down.before).flip("vertical")
-        column = head.join(column, "vertical")
+        parts.append(_first_rows(state, left, top, w, down.before).flip("vertical"))
+    split = max(top, (end - down.after) // CACHE_TILE_ROWS * CACHE_TILE_ROWS) if down.after else end
+    if split > top:
+        parts.append(image.crop(left, top, w, split - top))
     if down.after:
-        tail = image.crop(across.start, down.end - down.after, w, down.after).flip("vertical")
-        column = column.join(tail, "vertical")
+        tiles = math.ceil((end - split) / CACHE_TILE_ROWS) + 1
+        last = image.tilecache(tile_width=image.width, tile_height=CACHE_TILE_ROWS, max_tiles=tiles,
+                               access="sequential", threaded=True)
+        parts.append(last.crop(left, split, w, end - split))
+        parts.append(last.crop(left, end - down.after, w, down.after).flip("vertical"))
+    column = parts[0]
+    for part in parts[1:]:
+        column = column.join(part, "vertical")
     return column
 
 

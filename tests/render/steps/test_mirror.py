@@ -29,10 +29,24 @@ def test_fold_lies_on_the_pixel_edges_nearest_the_crop_and_reaches_past_each_ble
     ((600, 420), 75, (400, 300)),  # 1.5x, bands over many cache tiles
     ((480, 720), 33, (300, 500)),  # portrait, odd band
     ((1000, 300), 120, (500, 160)),  # a wrap wider than a third of the picture
+    ((420, 2100), 3, (400, 2000)),  # a thin wrap under a tall picture: the cache is a few tiles
 ])
-def test_streamed_source_mirror_equals_the_photo_mirrored_in_memory(tmp_path, monkeypatch, size, wrap, photo):
+@pytest.mark.parametrize("threads", [2, 4])
+def test_streamed_source_mirror_equals_the_photo_mirrored_in_memory(tmp_path, monkeypatch, size, wrap, photo,
+                                                                    threads):
     """The flipped bands from a second short decode and a cache give the pixels of one libvips
-    mirror of the photo decoded whole."""
+    mirror of the photo decoded whole, however many libvips threads ask for rows at once."""
+    import pyvips
+
+    before = pyvips.concurrency_get()
+    pyvips.concurrency_set(threads)
+    try:
+        _compare(tmp_path, monkeypatch, size, wrap, photo)
+    finally:
+        pyvips.concurrency_set(before)
+
+
+def _compare(tmp_path, monkeypatch, size, wrap, photo):
     source = imagegen.photo_jpeg(tmp_path / "photo.jpg", *photo)
     seen = []
     real = mirror._column
