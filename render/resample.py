@@ -12,8 +12,8 @@ a zone plate) by 1.1x-6x with Lanczos-3 and enlarges it back. libvips' own inter
 nearly a tie (LBB and Nohalo beat bicubic by 0.02-0.04 dB for 5-12x its CPU); the separable
 Lanczos-3 with a quarter of unsharp mask beats the bicubic `affine` with the mask it used to have
 at every factor (+0.01 to +0.12 dB, the table in the README) for about a third of its CPU (0.80
-against 2.35 CPU s for 22 -> 50 MP on 4 bands at one thread), and libvips' `affine` with bicubic
-remains only for the sub-pixel shift after a reduction.
+against 2.35 CPU s for 22 -> 50 MP on 4 bands at one thread). libvips' `affine` with bicubic
+remains for 16-bit pixels, beyond enlarge.MAX_FACTOR, and for the sub-pixel shift after a reduction.
 
 The enlargement stays on the 4 CMYK bands after the colour transform: on 3 RGB bands before it,
 LittleCMS would convert the enlarged raster instead of the crop (bench/cpu.py `rgb-affine`).

@@ -32,7 +32,7 @@ REACH = 8  # loaded px the picture steps read beyond a sample (sharpening, the e
 
 @dataclass(frozen=True)
 class Fold:
-    """The source window [start, end) along one axis, and the source px mirrored before and after."""
+    """The source window [start, end) down the picture, and the source rows mirrored above and below."""
 
     start: int
     end: int
@@ -40,57 +40,60 @@ class Fold:
     after: int
 
 
-def fold(edge: float, size: float, margin_before: int, margin_after: int, scale: float, limit: int) -> Fold:
-    """The window whose pixel edges lie nearest the crop's edges (edge, edge + size), and how many
-    source px each side's bleed (in output px) needs mirrored, its resampling's reach included."""
+def window(edge: float, size: float, limit: int) -> tuple[int, int]:
+    """The source px [start, end) whose pixel edges lie nearest the crop's edges (edge, edge + size)."""
     start = min(max(0, round(edge)), limit - 1)
-    end = min(max(start + 1, round(edge + size)), limit)
+    return start, min(max(start + 1, round(edge + size)), limit)
+
+
+def fold(edge: float, size: float, margin_before: int, margin_after: int, scale: float, limit: int) -> Fold:
+    """The window down the picture, and how many source rows each bleed (in output px) needs
+    mirrored, the resampling's reach included; none where there is no bleed (the resampling repeats
+    the edge there)."""
     reach = math.ceil(REACH / min(scale, 1.0)) + 2
 
-    def need(margin: int) -> int:  # no bleed on a side: the resampling repeats the edge there
+    def need(margin: int) -> int:
         return math.ceil(margin / scale) + reach if margin > 0 else 0
 
-    return Fold(start, end, need(margin_before), need(margin_after))
+    return Fold(*window(edge, size, limit), need(margin_before), need(margin_after))
 
 
 def mirrored(state: SlotState, vx: int, vy: int, vw: int, vh: int) -> SlotState:
     """The state with its image the photo mirrored around the crop, and the placement of the whole
-    raster on it (no bleed left to add)."""
+    raster on it (no bleed left to add). The sides are mirrored by the resampling (`extend`), which
+    reads as many columns beyond the window as it needs."""
     p, image = state.place, state.image
     width, height = p.raster
-    across = fold(p.x0, vw / p.scale_x, vx, width - vx - vw, p.scale_x, image.width)
+    left, right = window(p.x0, vw / p.scale_x, image.width)
     down = fold(p.y0, vh / p.scale_y, vy, height - vy - vh, p.scale_y, image.height)
-    extended = _extended(state, across, down)
-    x0 = p.x0 - across.start - vx / p.scale_x
+    extended = _extended(state, left, right, down)
+    x0 = p.x0 - left - vx / p.scale_x
     y0 = p.y0 - down.start + down.before - vy / p.scale_y
     place = Placement(x0, y0, p.scale_x, p.scale_y, width, height, p.raster, inset=None, visible_at=None,
                       extend="mirror")
     return replace(state, place=place, image=extended)
 
 
-def _extended(state: SlotState, across: Fold, down: Fold) -> pyvips.Image:
-    """The window mirrored up and down; the sides are mirrored by the resampling (`extend`), which
-    reads `across.before` and `across.after` columns beyond the window."""
+def _extended(state: SlotState, left: int, right: int, down: Fold) -> pyvips.Image:
+    """Source columns [left, right) of the window, mirrored up and down."""
     image = state.image
-    w, h = across.end - across.start, down.end - down.start
-    window = image.crop(across.start, down.start, w, h)
+    w, h = right - left, down.end - down.start
     if state.loaded.in_memory or max(down.before, down.after) > h:
         # random access, or bands taller than the window (a tiny picture, mirrored more than once)
-        held = window if state.loaded.in_memory else window.copy_memory()
-        column = held.embed(0, down.before, w, down.before + h + down.after, extend="mirror")
-    else:
-        column = _column(state, across, down)
-    return column
+        crop = image.crop(left, down.start, w, h)
+        held = crop if state.loaded.in_memory else crop.copy_memory()
+        return held.embed(0, down.before, w, down.before + h + down.after, extend="mirror")
+    return _column(state, left, w, down)
 
 
-def _column(state: SlotState, across: Fold, down: Fold) -> pyvips.Image:
+def _column(state: SlotState, left: int, w: int, down: Fold) -> pyvips.Image:
     """The window with its top rows flipped above it and its bottom rows flipped below it, read in order.
 
     Only the window's last rows (from the cache tile the bottom band starts in) go through the cache,
     which holds all of them: nothing else reads it, so no thread's request can find a row it dropped
     (a sequential decode cannot go back for it)."""
     image = state.image
-    left, w, top, end = across.start, across.end - across.start, down.start, down.end
+    top, end = down.start, down.end
     parts = []
     if down.before:
         parts.append(_first_rows(state, left, top, w, down.before).flip("vertical"))

@@ -22,7 +22,7 @@ def test_fold_lies_on_the_pixel_edges_nearest_the_crop_and_reaches_past_each_ble
     assert f.before == 15 + 10  # the bleed's 30 px at 2x are 15 source px, and the resampling's reach
     assert f.after == 0  # no bleed below: nothing mirrored there
     clipped = mirror.fold(-0.3, 500.0, 8, 8, 1.5, 400)
-    assert (clipped.start, clipped.end) == (0, 400)
+    assert (clipped.start, clipped.end) == (0, 400) == mirror.window(-0.3, 500.0, 400)
 
 
 @pytest.mark.parametrize(("size", "wrap", "photo"), [
@@ -51,9 +51,9 @@ def _compare(tmp_path, monkeypatch, size, wrap, photo):
     seen = []
     real = mirror._column
 
-    def spy(state, across, down):
+    def spy(state, left, width, down):
         seen.append((down.before, down.after))
-        return real(state, across, down)
+        return real(state, left, width, down)
 
     monkeypatch.setattr(mirror, "_column", spy)
     geometry = px_geometry(*size, wrap)
