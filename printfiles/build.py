@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 import shutil
 from collections.abc import Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -131,7 +131,17 @@ class _SlotJob:
 def _render_slots(jobs: list[_SlotJob], product: Product, infos: Mapping[str, SourceInfo], scratch: Path,
                   control: Control) -> list[pipeline.RenderResult]:
     """Render every slot in order (a worker renders one raster at a time: memory stays flat); each
-    slot's progress is its share of the item's pixels."""
+    slot's progress is its share of the item's pixels.
+
+    First each source's data is checked for completeness (`render.integrity`; the headers were read
+    without it), here while the build's thread imports the PDF side and draws the vectors. Not beside
+    the render: libvips keeps one error buffer per process, and the render's decode of the same cut
+    file ends by logging and clearing it, so a check running alongside lost the "premature end" it
+    tells truncation by and let the file through (seen in CI, twice in one run)."""
+    from render.integrity import check_complete
+
+    for info in {info.path: info for info in infos.values()}.values():
+        check_complete(info.path, info.format)
     results = []
     sizes = [job.plan.geometry.pixel_size() for job in jobs]
     total = sum(w * h for w, h in sizes) or 1
@@ -251,21 +261,6 @@ class _Composed:
     placed: _Placed
 
 
-def _check_data(infos: Mapping[str, SourceInfo], rendering: Future) -> None:
-    """Whether each source's data is complete (`render.integrity`; the headers were read without
-    it), on this thread while the slots render: a 24 MP JPEG's check is a whole decode at 1/8 scale,
-    0.15-0.25 s that no longer come before the render. A file cut short is refused once its
-    (grey-filled) render has ended, with the check's reason."""
-    from render.integrity import check_complete
-
-    try:
-        for info in {info.path: info for info in infos.values()}.values():
-            check_complete(info.path, info.format)
-    except RenderError:
-        rendering.exception()  # wait for it: the refusal is the reason, whatever the render did
-        raise
-
-
 def _compose(item: ItemPlan, product: Product, infos: Mapping[str, SourceInfo], printer: Printer,
              frames: list[PageFrame], texts: dict[int, list[TextBlock]], out_dir: Path, meta: PrintMeta,
              control: Control) -> _Composed:
@@ -289,7 +284,6 @@ def _compose(item: ItemPlan, product: Product, infos: Mapping[str, SourceInfo], 
             slugs = _slugs(frames, product, meta)
             vector_plans = [PagePlan(frame=f, texts=texts[f.index], slug=slugs[f.index]) for f in frames]
             vectors = draw_vectors(vector_plans, printer, scratch / "vectors.pdf")
-            _check_data(infos, rendering)
             placed = _place(frames, jobs, rendering.result(), texts, slugs)
             control.check("pdf")
 

@@ -182,7 +182,7 @@ def read_header(path: Path, limits: Limits | None = None, *,
 def inspect(path: Path, *, limits: Limits | None = None, check_data: bool = True) -> SourceInfo:
     """Read the header; RenderError when the file is not an image we can print (see `read_header`).
     Orientation and frame count are the header's as `_header` normalised them. A caller that
-    checks the data while it renders passes `check_data=False` (printfiles.build)."""
+    checks the data on its render thread passes `check_data=False` (printfiles.build)."""
     image, header = read_header(path, limits, check_data=check_data)
     fields = set(image.get_fields())
     loader = heic.LOADER if isinstance(image, heic.HeicHeader) else LOADERS[header.format]
