@@ -366,12 +366,16 @@ def _add_services(sub) -> None:
                    ).set_defaults(func=cmd_run)
 
 
+# commands that print their own output and log nothing through structlog (printline.logs)
+OFFLINE_COMMANDS = (cmd_render, cmd_preflight, cmd_impose, cmd_products)
+
+
 def main(argv: list[str] | None = None) -> int:
     from printline.logs import configure_logging
 
     args = build_parser().parse_args(argv)
     settings = Settings()
-    configure_logging(settings.log_level, settings.log_json)
+    configure_logging(settings.log_level, settings.log_json, structured=args.func not in OFFLINE_COMMANDS)
     return args.func(args, settings)
 
 
