@@ -131,17 +131,8 @@ class _SlotJob:
 def _render_slots(jobs: list[_SlotJob], product: Product, infos: Mapping[str, SourceInfo], scratch: Path,
                   control: Control) -> list[pipeline.RenderResult]:
     """Render every slot in order (a worker renders one raster at a time: memory stays flat); each
-    slot's progress is its share of the item's pixels.
-
-    First each source's data is checked for completeness (`render.integrity`; the headers were read
-    without it), here while the build's thread imports the PDF side and draws the vectors. Not beside
-    the render: libvips keeps one error buffer per process, and the render's decode of the same cut
-    file ends by logging and clearing it, so a check running alongside lost the "premature end" it
-    tells truncation by and let the file through (seen in CI, twice in one run)."""
-    from render.integrity import check_complete
-
-    for info in {info.path: info for info in infos.values()}.values():
-        check_complete(info.path, info.format)
+    slot's progress is its share of the item's pixels. Each source's data is checked by its
+    render (`render.pipeline`); the headers were read without it."""
     results = []
     sizes = [job.plan.geometry.pixel_size() for job in jobs]
     total = sum(w * h for w, h in sizes) or 1

@@ -17,7 +17,9 @@ and WebP, GIF and HEIF cut short, fail the render's own `fail_on="error"` decode
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pyvips
 
@@ -27,6 +29,7 @@ from render.sniff import png_complete, tiff_complete
 # libjpeg messages that mean the entropy-coded data ended before the image did
 JPEG_TRUNCATION = ("premature end", "truncated", "unexpected end", "insufficient data", "ran out")
 JPEG_CHECK_SHRINK = 8
+T = TypeVar("T")
 
 
 def _truncated(what: str) -> InputRefused:
@@ -34,24 +37,29 @@ def _truncated(what: str) -> InputRefused:
                         "upload the complete original file again.")
 
 
-def check_jpeg_complete(path: Path) -> None:
-    """Decode at 1/8 scale to the last row; refuse when libjpeg reports the data ended early."""
+def decode_checked(decode: Callable[[str], T]) -> T:
+    """`decode(fail_on)` of a JPEG, with `fail_on="warning"` first: InputRefused when libjpeg says
+    the data ended early; another warning (e.g. "extraneous bytes before marker") stops such a
+    decode but harms no pixel, so it decodes again failing only on errors. The truncation is told by
+    libjpeg's words in libvips' error buffer, which is one per process: nothing else may decode
+    while this runs (a decode of the same cut file ending beside it logs and clears the buffer)."""
     try:
-        image = pyvips.Image.new_from_file(str(path), access="sequential", fail_on="warning",
-                                           shrink=JPEG_CHECK_SHRINK)
-        image.avg()
+        return decode("warning")
     except pyvips.Error as exc:
         text = str(exc).lower()
         if any(word in text for word in JPEG_TRUNCATION):
             raise _truncated("JPEG") from exc
-        # another warning (e.g. "extraneous bytes before marker") stops a fail_on="warning" decode
-        # but harms no pixel: decode again, failing only on errors
         try:
-            pyvips.Image.new_from_file(str(path), access="sequential", fail_on="error",
-                                       shrink=JPEG_CHECK_SHRINK).avg()
+            return decode("error")
         except pyvips.Error as again:
             raise InputRefused("damaged", "The JPEG file is damaged and cannot be decoded; "
                                "upload the original photo again.") from again
+
+
+def check_jpeg_complete(path: Path) -> None:
+    """Decode at 1/8 scale to the last row; refuse when libjpeg reports the data ended early."""
+    decode_checked(lambda fail_on: pyvips.Image.new_from_file(
+        str(path), access="sequential", fail_on=fail_on, shrink=JPEG_CHECK_SHRINK).avg())
 
 
 def check_complete(path: Path, fmt: str) -> None:

@@ -16,7 +16,9 @@ import pyvips
 from vocab.spec import CropMode
 from render import colour, resample, steps
 from render.control import Control
+from render.errors import RenderError
 from render.geometry import CropBox, scale_factors, shrink_on_load
+from render.integrity import check_complete, decode_checked
 from render.request import RenderRequest
 from render.source import Loaded, SourceInfo, load
 from render.steps.crop import loaded_box
@@ -136,25 +138,50 @@ def gamut_share(
     return colour.out_of_gamut_shares(prepared, colour_in, request.profile)
 
 
-def _small_copy(state: SlotState, factor: int) -> Loaded | None:
-    """The source shrunk on load by `factor`, decoded into memory; None for a large non-JPEG
-    (each measurement then streams its own decode, so memory stays flat)."""
-    small = load(state.info, shrink=factor, random_access=random_access(state))
+def _factor(state: SlotState) -> int:
+    """The shrink-on-load of the small copy: the photo at about preview size (no 2x headroom for
+    Lanczos needed; a JPEG decode costs nearly as much at 1/8 as at 1/4 scale)."""
+    _, ratio = preview_size(state.request)
+    small_scale = max(scale_factors(state.box, state.geometry.with_ppi(state.geometry.ppi * ratio)))
+    return next((f for f in (8, 4, 2) if small_scale * f <= 1.0), 1)
+
+
+def small_copy(state: SlotState) -> Loaded | None:
+    """The source shrunk on load for the measurements, decoded into memory, and its data checked
+    for completeness in the same decode (`render.integrity`): a 24 MP JPEG's check was a decode of
+    its own, 0.10-0.25 s. None for a copy above SMALL_COPY_BYTES (each measurement then streams its
+    own decode, so memory stays flat; the data is checked by `check_complete` then). Called before
+    the raster and the measurements start: the check must be the only decode running."""
+    info, factor = state.info, _factor(state)
+    strict = info.format == "jpeg"
+    try:
+        small = load(info, shrink=factor, random_access=random_access(state), fail_on="warning" if strict else "error")
+    except RenderError:
+        if not strict:
+            raise
+        # libjpeg warned about the header already: decoded failing only on errors, checked on its own
+        small, strict = load(info, shrink=factor, random_access=random_access(state)), False
     image = small.image
-    size = image.width * image.height * image.bands * (2 if image.format == "ushort" else 1)
-    return replace(small, image=image.copy_memory(), in_memory=True) if size <= SMALL_COPY_BYTES else None
+    if image.width * image.height * image.bands * (2 if image.format == "ushort" else 1) > SMALL_COPY_BYTES:
+        check_complete(info.path, info.format)
+        return None
+    if not strict:
+        check_complete(info.path, info.format)
+        return replace(small, image=image.copy_memory(), in_memory=True)
+
+    def decode(fail_on: str) -> pyvips.Image:
+        again = small if fail_on == "warning" else load(info, shrink=factor, random_access=random_access(state))
+        return again.image.copy_memory()
+
+    return replace(small, image=decode_checked(decode), in_memory=True)
 
 
-def measure(state: SlotState, control: Control) -> Measured:
-    """Preview, ink and gamut of the slot `state` renders, from one decode: the photo shrunk on load
-    to about preview size (no 2x headroom for Lanczos needed), held in memory (a JPEG decode costs
-    nearly as much at 1/8 as at 1/4 scale). `state` is the main render's, after `place`."""
+def measure(state: SlotState, control: Control, small: Loaded | None) -> Measured:
+    """Preview, ink and gamut of the slot `state` renders, from one decode: `small_copy`'s, or
+    (None) each its own. `state` is the main render's, after `place`."""
     info, request, geometry = state.info, state.request, state.geometry
-    _, ratio = preview_size(request)
-    small_scale = max(scale_factors(state.box, geometry.with_ppi(geometry.ppi * ratio)))
-    factor = next((f for f in (8, 4, 2) if small_scale * f <= 1.0), 1)
+    factor = _factor(state)
     control.check("measure")
-    small = _small_copy(state, factor)
 
     def fresh(ratio: float) -> pyvips.Image:
         """The same slot rendered again from the source at `ratio` of the size."""

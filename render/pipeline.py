@@ -92,7 +92,7 @@ def render_slot(
     _configure()
     control = Control(cancel, on_progress)
     control.check("inspect")
-    info = source if isinstance(source, SourceInfo) else inspect(Path(source))
+    info = source if isinstance(source, SourceInfo) else inspect(Path(source), check_data=False)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
@@ -109,8 +109,10 @@ def _render(state: SlotState) -> RenderResult:
     state = steps.run(state, steps.SOURCE)
     state = steps.run(state, steps.picture_steps(state))
     control = state.control
+    control.check("check")
+    small = measure.small_copy(state)  # and the data check, while nothing else decodes
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="render-measure") as pool:
-        measured = pool.submit(measure.measure, state, control.muted())
+        measured = pool.submit(measure.measure, state, control.muted(), small)
         try:
             state = steps.run(state, steps.OUTPUT)
         except pyvips.Error as exc:

@@ -182,7 +182,7 @@ def read_header(path: Path, limits: Limits | None = None, *,
 def inspect(path: Path, *, limits: Limits | None = None, check_data: bool = True) -> SourceInfo:
     """Read the header; RenderError when the file is not an image we can print (see `read_header`).
     Orientation and frame count are the header's as `_header` normalised them. A caller that
-    checks the data on its render thread passes `check_data=False` (printfiles.build)."""
+    checks the data itself passes `check_data=False` (render.pipeline.render_slot)."""
     image, header = read_header(path, limits, check_data=check_data)
     fields = set(image.get_fields())
     loader = heic.LOADER if isinstance(image, heic.HeicHeader) else LOADERS[header.format]
@@ -240,10 +240,11 @@ def _reversed_axes(orientation: int) -> tuple[bool, bool, bool]:
     }[orientation]
 
 
-def load(info: SourceInfo, *, shrink: int = 1, random_access: bool = False) -> Loaded:
-    """The first frame, upright, alpha flattened on white; JPEG shrunk on load by `shrink` (1, 2, 4, 8)."""
+def load(info: SourceInfo, *, shrink: int = 1, random_access: bool = False, fail_on: str = "error") -> Loaded:
+    """The first frame, upright, alpha flattened on white; JPEG shrunk on load by `shrink` (1, 2, 4, 8);
+    `fail_on="warning"` for the decode that checks the data too (render.integrity.decode_checked)."""
     sequential = info.orientation in SEQUENTIAL_ORIENTATIONS and not random_access
-    options: dict = {"access": "sequential" if sequential else "random", "fail_on": "error"}
+    options: dict = {"access": "sequential" if sequential else "random", "fail_on": fail_on}
     if info.loader != "jpegload":
         shrink = 1
     if shrink > 1:

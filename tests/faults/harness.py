@@ -58,7 +58,7 @@ def _through(url: str, proxy: Proxy) -> str:
 def _settings(env: dict[str, str]):
     from printline.settings import Settings
 
-    return Settings(_env_file=None, **{k[len("PRINTLINE_"):].lower(): v for k, v in env.items()
+    return Settings(**{k[len("PRINTLINE_"):].lower(): v for k, v in env.items()
                                        if k.startswith("PRINTLINE_")})
 
 

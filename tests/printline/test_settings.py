@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from pydantic import ValidationError
+
 from printline.settings import Settings
 
 
@@ -36,3 +39,16 @@ def test_full_stack_from_environment(monkeypatch):
 def test_var_dir_is_made_absolute(monkeypatch):
     monkeypatch.setenv("PRINTLINE_VAR_DIR", "relative/var")
     assert Settings().var_dir == Path("relative/var").resolve()
+
+
+def test_keywords_win_over_the_environment_and_values_are_parsed(monkeypatch):
+    monkeypatch.setenv("PRINTLINE_API_PORT", "9001")
+    monkeypatch.setenv("printline_log_json", "true")  # any case, as the shell gave it
+    monkeypatch.setenv("PRINTLINE_NOT_A_SETTING", "x")
+    monkeypatch.setenv("OTHER_API_PORT", "1")
+    settings = Settings(api_host="0.0.0.0")
+    assert (settings.api_port, settings.log_json, settings.api_host) == (9001, True, "0.0.0.0")
+    assert Settings(api_port=8123).api_port == 8123
+    monkeypatch.setenv("PRINTLINE_MAX_ATTEMPTS", "three")
+    with pytest.raises(ValidationError, match="max_attempts"):
+        Settings()

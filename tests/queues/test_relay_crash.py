@@ -50,7 +50,7 @@ def _drain(env: dict[str, str]) -> Counter:
     from printline.settings import Settings
     from queues.celery_app import make_celery, render_queue
 
-    settings = Settings(_env_file=None, **{k[len("PRINTLINE_"):].lower(): v for k, v in env.items()
+    settings = Settings(**{k[len("PRINTLINE_"):].lower(): v for k, v in env.items()
                                            if k.startswith("PRINTLINE_")})
     app = make_celery(settings)
     seen: Counter = Counter()
@@ -77,7 +77,7 @@ def test_a_killed_relay_loses_nothing(request, tmp_path: Path, kind: str):
     from printline.services import build_services
     from printline.settings import Settings
 
-    settings = Settings(_env_file=None, **{k[len("PRINTLINE_"):].lower(): v for k, v in env.items()
+    settings = Settings(**{k[len("PRINTLINE_"):].lower(): v for k, v in env.items()
                                            if k.startswith("PRINTLINE_")})
     services = build_services(settings, queue=DownQueue())
     receiver = Receiver()

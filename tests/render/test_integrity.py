@@ -1,16 +1,14 @@
 """`render.integrity`: image data checked complete before a render trusts a decode libvips calls fine —
-a JPEG cut short with an end marker pasted on is refused as truncated, a motion photo's trailer is not,
-and the check stays cheap on a 24 MP photo."""
+a JPEG cut short with an end marker pasted on is refused as truncated, a motion photo's trailer is not
+(its cost is bench/render.py's to measure, not a timed test's)."""
 
 from __future__ import annotations
 
-import time
 
 import pytest
 
 from render.errors import InputRefused
 from render.integrity import check_complete
-from tests import imagegen
 from tests.render.hostile import _noisy
 
 
@@ -27,11 +25,12 @@ def test_motion_photo_passes_and_a_cut_jpeg_with_eoi_does_not(tmp_path):
     assert refused.value.code == "truncated"
 
 
-def test_truncation_check_is_cheap_on_24_mp(tmp_path):
-    """Decoding at 1/8 scale walks all entropy data but skips most IDCT work: ~160 ms for 24 MP on
-    2 cores (a full decode is ~5x that); the bound here leaves room for a slow CI machine."""
-    path = tmp_path / "24mp.jpg"
-    imagegen.gradient_rgb(6000, 4000).jpegsave(str(path), Q=90)
-    started = time.perf_counter()
-    check_complete(path, "jpeg")
-    assert time.perf_counter() - started < 1.5
+
+def test_a_harmless_warning_is_not_a_refusal(tmp_path):
+    """Stray bytes before the scan make libjpeg warn ("extraneous bytes before marker"), which
+    stops a `fail_on="warning"` decode; the check decodes again, failing only on errors."""
+    full = _noisy(600, 400).jpegsave_buffer(Q=90)
+    scan = full.find(b"\xff\xda")
+    padded = tmp_path / "padded.jpg"
+    padded.write_bytes(full[:scan] + b"\x00\x00\x00" + full[scan:])
+    check_complete(padded, "jpeg")

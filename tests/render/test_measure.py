@@ -67,3 +67,36 @@ def test_the_preview_size_keeps_the_rasters_aspect():
     assert size == (914, 1200) and ratio == 1.0  # a preview larger than the raster: rendered at 1:1
     small, small_ratio = preview_size(request(px_geometry(300, 400, 10), preview_long_edge=42))
     assert small == (32, 42) and small_ratio == pytest.approx(0.1)
+
+
+def _cut_and_padded(tmp_path):
+    """A JPEG cut short with its end marker pasted on (libjpeg fills the rest with grey and only
+    warns), and one with a few stray bytes before its scan ("extraneous bytes before marker 0xda":
+    a warning that harms no pixel)."""
+    from tests.render.hostile import _noisy
+
+    whole = _noisy(600, 400).jpegsave_buffer(Q=90)
+    cut, padded = tmp_path / "cut.jpg", tmp_path / "padded.jpg"
+    cut.write_bytes(whole[: len(whole) // 2] + b"\xff\xd9")
+    scan = whole.find(b"\xff\xda")
+    padded.write_bytes(whole[:scan] + b"\x00\x00\x00" + whole[scan:])
+    return cut, padded
+
+
+@pytest.mark.parametrize("held", [True, False], ids=["small-copy", "copy-too-large"])
+def test_the_data_is_checked_by_the_render_whether_or_not_its_copy_is_held(tmp_path, monkeypatch, held):
+    """The small copy's decode is the JPEG's completeness check; when the copy is too large to
+    hold, `check_complete` decodes for it. A harmless warning renders either way."""
+    from render import measure
+    from render.errors import InputRefused
+
+    if not held:
+        monkeypatch.setattr(measure, "SMALL_COPY_BYTES", 0)
+    cut, padded = _cut_and_padded(tmp_path)
+    with pytest.raises(InputRefused) as refused:
+        render_slot(cut, request(px_geometry(300, 200)), tmp_path / "cut")
+    assert refused.value.code == "truncated"
+    with pytest.raises(pyvips.Error, match="extraneous bytes"):  # it does warn
+        pyvips.Image.new_from_file(str(padded), fail_on="warning").avg()
+    result = render_slot(padded, request(px_geometry(300, 200)), tmp_path / "padded")
+    assert result.image_path.exists() and result.preview_path.exists()
