@@ -29,6 +29,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     PRINTLINE_API_PORT=8000 \
     PRINTLINE_LOG_JSON=true \
     MALLOC_ARENA_MAX=2
+# MALLOC_ARENA_MAX covers every process in the image; printline's own also cap themselves (PRINTLINE_MALLOC_ARENAS)
 RUN groupadd --system --gid 10001 printline \
  && useradd --system --uid 10001 --gid printline --home-dir /var/lib/printline --shell /usr/sbin/nologin printline \
  && install -d -o printline -g printline -m 0750 /var/lib/printline

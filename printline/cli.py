@@ -371,10 +371,12 @@ OFFLINE_COMMANDS = (cmd_render, cmd_preflight, cmd_impose, cmd_products)
 
 
 def main(argv: list[str] | None = None) -> int:
+    from printline.arenas import cap_malloc_arenas
     from printline.logs import configure_logging
 
     args = build_parser().parse_args(argv)
     settings = Settings()
+    cap_malloc_arenas(settings.malloc_arenas)  # before any thread starts
     configure_logging(settings.log_level, settings.log_json, structured=args.func not in OFFLINE_COMMANDS)
     return args.func(args, settings)
 
