@@ -5,10 +5,10 @@ bytes, meta) give a byte-identical PDF: ids and dates come from `meta`, never fr
 
 The item is planned first (`render.plan.plan_item`, from the sources' headers, read once): every
 customer error is found there and raised together as one `InvalidItem`; what follows renders the
-plan. The slots render on a worker thread from then on; the PDF side (reportlab, barcodes,
-preflight) is imported and prepared meanwhile, and the sources' data is checked for completeness
-(`render.integrity`), so a one-off CLI run does not wait for work the rasters can hide. `cancel` and `on_progress` reach every slot's render
-(see `render.control`); a cancelled build raises RenderCancelled and leaves no output files.
+plan. The slots render on a worker thread from then on (each render checks its source's data
+for completeness first: `render.pipeline`); the PDF side (reportlab, barcodes, preflight) is
+imported and prepared meanwhile, so a one-off CLI run does not wait for imports the rasters can
+hide. `cancel` and `on_progress` reach every slot's render (see `render.control`); a cancelled build raises RenderCancelled and leaves no output files.
 """
 
 from __future__ import annotations

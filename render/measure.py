@@ -153,14 +153,18 @@ def small_copy(state: SlotState) -> Loaded | None:
     own decode, so memory stays flat; the data is checked by `check_complete` then). Called before
     the raster and the measurements start: the check must be the only decode running."""
     info, factor = state.info, _factor(state)
+
+    def loaded(fail_on: str = "error") -> Loaded:
+        return load(info, shrink=factor, random_access=random_access(state), fail_on=fail_on)
+
     strict = info.format == "jpeg"
     try:
-        small = load(info, shrink=factor, random_access=random_access(state), fail_on="warning" if strict else "error")
+        small = loaded("warning" if strict else "error")
     except RenderError:
         if not strict:
             raise
         # libjpeg warned about the header already: decoded failing only on errors, checked on its own
-        small, strict = load(info, shrink=factor, random_access=random_access(state)), False
+        small, strict = loaded(), False
     image = small.image
     if image.width * image.height * image.bands * (2 if image.format == "ushort" else 1) > SMALL_COPY_BYTES:
         check_complete(info.path, info.format)
@@ -168,12 +172,8 @@ def small_copy(state: SlotState) -> Loaded | None:
     if not strict:
         check_complete(info.path, info.format)
         return replace(small, image=image.copy_memory(), in_memory=True)
-
-    def decode(fail_on: str) -> pyvips.Image:
-        again = small if fail_on == "warning" else load(info, shrink=factor, random_access=random_access(state))
-        return again.image.copy_memory()
-
-    return replace(small, image=decode_checked(decode), in_memory=True)
+    image = decode_checked(lambda fail_on: (small if fail_on == "warning" else loaded()).image.copy_memory())
+    return replace(small, image=image, in_memory=True)
 
 
 def measure(state: SlotState, control: Control, small: Loaded | None) -> Measured:
